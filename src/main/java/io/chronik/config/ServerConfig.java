@@ -1,0 +1,74 @@
+package io.chronik.config;
+
+import java.nio.file.Path;
+
+/**
+ * Everything a node needs to start, validated. Built once at start-up from the TOML file, the environment and the
+ * command line ({@code ServerConfigLoader}); the rest of the server never reads TOML or environment variables.
+ *
+ * @param nodeId          this node's id (1 in standalone mode)
+ * @param dataDir         root of all persistent state
+ * @param kafkaBind       address the Kafka listener binds (port 0 picks a free port, for tests)
+ * @param kafkaAdvertised host:port given to clients in Metadata; port 0 means "the bound port"
+ * @param kafka           Kafka-listener and broker-wide settings
+ * @param logDefaults     defaults of the topic configs that shape partition logs
+ */
+public record ServerConfig(
+        int nodeId,
+        Path dataDir,
+        HostPort kafkaBind,
+        HostPort kafkaAdvertised,
+        KafkaSettings kafka,
+        LogDefaults logDefaults) {
+
+    /**
+     * @param maxRequestBytes        largest request frame accepted ({@code socket.request.max.bytes}); a bigger frame
+     *                               closes the connection
+     * @param autoCreateTopics       Metadata requests for an unknown topic create it ({@code auto.create.topics.enable})
+     * @param defaultPartitions      partitions of auto-created topics and CreateTopics with -1 ({@code num.partitions})
+     * @param defaultReplicationFactor replication factor of auto-created topics and CreateTopics with -1
+     * @param minInsyncReplicas      default {@code min.insync.replicas} of topics
+     * @param flusherThreads         dedicated threads that force partition logs to disk (group commit)
+     */
+    public record KafkaSettings(
+            int maxRequestBytes,
+            boolean autoCreateTopics,
+            int defaultPartitions,
+            short defaultReplicationFactor,
+            int minInsyncReplicas,
+            int flusherThreads) {
+
+        public static final KafkaSettings DEFAULT = new KafkaSettings(100 * 1024 * 1024, true, 1, (short) 1, 1, 2);
+    }
+
+    /**
+     * Server-wide defaults of the log-shaping topic configs (Kafka's {@code log.*} broker configs).
+     *
+     * @param messageMaxBytes            default {@code max.message.bytes}
+     * @param retentionCheckIntervalMs   how often retention and time-based segment rolls run
+     */
+    public record LogDefaults(
+            int segmentBytes,
+            long segmentMs,
+            long retentionMs,
+            long retentionBytes,
+            long flushMessages,
+            long flushMs,
+            int messageMaxBytes,
+            long retentionCheckIntervalMs) {
+
+        public static final LogDefaults DEFAULT = new LogDefaults(
+                1 << 30, 7L * 24 * 3600 * 1000, 7L * 24 * 3600 * 1000, -1, 1, Long.MAX_VALUE, 1048588, 300_000);
+    }
+
+    /** A standalone server on the given data dir and Kafka bind address with every other setting at its default. */
+    public static ServerConfig standalone(Path dataDir, HostPort kafkaBind) {
+        return new ServerConfig(1, dataDir, kafkaBind, new HostPort(advertisedHostFor(kafkaBind.host()), 0),
+                KafkaSettings.DEFAULT, LogDefaults.DEFAULT);
+    }
+
+    /** The host to advertise when none is configured: the bind host, or 127.0.0.1 for a wildcard bind. */
+    public static String advertisedHostFor(String bindHost) {
+        return bindHost.equals("0.0.0.0") || bindHost.equals("::") ? "127.0.0.1" : bindHost;
+    }
+}

@@ -1,0 +1,30 @@
+package io.chronik.log;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
+
+/**
+ * A run of whole record batches inside one segment file, to be sent without copying ({@link #transferTo}).
+ * CONTRACT SKELETON — the log work may extend it (e.g. reference counting against segment deletion).
+ *
+ * @param channel      the segment file
+ * @param position     byte position of the first batch
+ * @param sizeInBytes  number of bytes, always a whole number of batches
+ * @param firstOffset  base offset of the first batch (or the requested offset when empty)
+ */
+public record LogSlice(FileChannel channel, long position, int sizeInBytes, long firstOffset) {
+
+    public static LogSlice empty(long offset) {
+        return new LogSlice(null, 0, 0, offset);
+    }
+
+    public boolean isEmpty() {
+        return sizeInBytes == 0;
+    }
+
+    /** Transfers bytes [offsetInSlice, offsetInSlice+count) of the slice to {@code target}; returns bytes written. */
+    public long transferTo(long offsetInSlice, long count, WritableByteChannel target) throws IOException {
+        return channel.transferTo(position + offsetInSlice, Math.min(count, sizeInBytes - offsetInSlice), target);
+    }
+}

@@ -1,0 +1,29 @@
+package io.chronik.metadata;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Every change to the cluster metadata. Commands are applied in order to a {@link MetadataImage} by
+ * {@code MetadataStateMachine}; the same records are journaled locally (standalone) or replicated by Raft (cluster).
+ */
+public sealed interface MetadataCommand {
+
+    record RegisterBroker(int brokerId, String host, int port, String rack) implements MetadataCommand {}
+
+    /** Creates a topic; {@code assignments.get(p)} lists partition p's replicas, the first being the leader. */
+    record CreateTopic(String name, UUID id, List<List<Integer>> assignments, Map<String, String> configs)
+            implements MetadataCommand {}
+
+    record DeleteTopic(String name) implements MetadataCommand {}
+
+    /** Adds partitions to a topic; {@code newAssignments} are the replicas of the new partitions, in order. */
+    record CreatePartitions(String topic, List<List<Integer>> newAssignments) implements MetadataCommand {}
+
+    /** Replaces a topic's explicit config overrides with {@code configs}. */
+    record SetTopicConfigs(String topic, Map<String, String> configs) implements MetadataCommand {}
+
+    /** Reserves {@code count} producer ids starting at the image's nextProducerId. */
+    record AllocateProducerIds(int brokerId, int count) implements MetadataCommand {}
+}

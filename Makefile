@@ -1,0 +1,32 @@
+# Chronik build entry points. Every target runs Maven and Java on a JDK >= 21 found by bin/lib/java.sh
+# ($JAVA_HOME if it is new enough, else the newest JDK under /usr/lib/jvm).
+#   make build      compile and package target/chronik.jar (+ target/lib), tests skipped
+#   make run        build, then start a standalone server (bin/chronik-server start)
+#   make test       the whole test suite (mvn -B verify)
+#   make kafka-cli  install the Apache Kafka 4.4.0 command-line tools into .kafka-cli/
+#   make clean      remove build output
+# MVN can be overridden, e.g. `make test MVN="mvn -B -o"` to stay offline.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+MVN ?= mvn -B
+export MVN
+JAVA_ENV := source bin/lib/java.sh && chronik_find_java
+
+.PHONY: build run test kafka-cli clean
+
+build:
+	$(JAVA_ENV) && $(MVN) package -DskipTests
+
+run: build
+	bin/chronik-server start $(ARGS)
+
+test:
+	$(JAVA_ENV) && $(MVN) verify
+
+kafka-cli:
+	bin/kafka-cli/install.sh
+
+clean:
+	$(JAVA_ENV) && $(MVN) -q clean
+	rm -rf .kafka-cli

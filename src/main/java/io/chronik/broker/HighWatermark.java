@@ -1,0 +1,108 @@
+package io.chronik.broker;
+
+import io.chronik.common.ErrorCode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The high watermark of one partition — the offset below which consumers may read — and the parties waiting for it
+ * to move: produce requests waiting for their last offset to be covered ({@link #await}) and long-polling fetches
+ * that want a signal on every advance ({@link #watch}). It only moves forward.
+ *
+ * <p>Thread-safe. Waiters are completed and watchers signalled on the thread that advances the mark, outside the
+ * lock; a watcher must only signal (never block or read the log).
+ */
+final class HighWatermark {
+
+    private record Waiter(long offset, CompletableFuture<ErrorCode> future) {}
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final PriorityQueue<Waiter> waiters = new PriorityQueue<>((a, b) -> Long.compare(a.offset, b.offset));
+    private final Set<Runnable> watchers = new CopyOnWriteArraySet<>();
+    private volatile long value;
+
+    HighWatermark(long initial) {
+        this.value = initial;
+    }
+
+    long get() {
+        return value;
+    }
+
+    /** Moves the mark to {@code offset} if that is ahead; completes the waiters it covers and signals watchers. */
+    void advanceTo(long offset) {
+        List<Waiter> done = new ArrayList<>();
+        lock.lock();
+        try {
+            if (offset <= value) {
+                return;
+            }
+            value = offset;
+            while (!waiters.isEmpty() && waiters.peek().offset <= offset) {
+                done.add(waiters.poll());
+            }
+        } finally {
+            lock.unlock();
+        }
+        done.forEach(w -> w.future.complete(ErrorCode.NONE));
+        watchers.forEach(Runnable::run);
+    }
+
+    /**
+     * Completes with NONE once the mark reaches {@code offset}, with REQUEST_TIMED_OUT after {@code timeoutMs}, or
+     * with the error given to {@link #failWaiters}.
+     */
+    CompletableFuture<ErrorCode> await(long offset, long timeoutMs) {
+        var future = new CompletableFuture<ErrorCode>();
+        lock.lock();
+        try {
+            if (offset <= value) {
+                return CompletableFuture.completedFuture(ErrorCode.NONE);
+            }
+            Waiter waiter = new Waiter(offset, future);
+            waiters.add(waiter);
+            future.whenComplete((r, e) -> remove(waiter));
+        } finally {
+            lock.unlock();
+        }
+        return future.completeOnTimeout(ErrorCode.REQUEST_TIMED_OUT, Math.max(0, timeoutMs), TimeUnit.MILLISECONDS);
+    }
+
+    /** Completes every pending waiter with {@code error} (storage failure, partition closed or deleted). */
+    void failWaiters(ErrorCode error) {
+        List<Waiter> failed;
+        lock.lock();
+        try {
+            failed = new ArrayList<>(waiters);
+            waiters.clear();
+        } finally {
+            lock.unlock();
+        }
+        failed.forEach(w -> w.future.complete(error));
+        watchers.forEach(Runnable::run);
+    }
+
+    /** Calls {@code signal} after every advance until {@link #unwatch}. */
+    void watch(Runnable signal) {
+        watchers.add(signal);
+    }
+
+    void unwatch(Runnable signal) {
+        watchers.remove(signal);
+    }
+
+    private void remove(Waiter waiter) {
+        lock.lock();
+        try {
+            waiters.remove(waiter);
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package io.chronik.metadata;
+
+import io.chronik.common.ChronikException;
+import io.chronik.common.ErrorCode;
+import io.chronik.metadata.MetadataCommand.AllocateProducerIds;
+import io.chronik.metadata.MetadataCommand.CreatePartitions;
+import io.chronik.metadata.MetadataCommand.CreateTopic;
+import io.chronik.metadata.MetadataCommand.DeleteTopic;
+import io.chronik.metadata.MetadataCommand.RegisterBroker;
+import io.chronik.metadata.MetadataCommand.SetTopicConfigs;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Applies {@link MetadataCommand}s to {@link MetadataImage}s: a pure function from (image, command) to the next
+ * image, which rejects a command invalid for the image with the precise Kafka error. The same code runs when a
+ * command is first submitted and when a journal (or Raft log) is replayed, so replay reproduces the state exactly.
+ * Thread-safe (stateless).
+ */
+public final class MetadataStateMachine {
+
+    private MetadataStateMachine() {
+    }
+
+    /** The image of a freshly formatted node: no brokers, no topics. */
+    public static MetadataImage initial(String clusterId, int controllerId) {
+        return new MetadataImage(clusterId, controllerId, Map.of(), Map.of(), 0L);
+    }
+
+    /**
+     * The image after {@code command}.
+     *
+     * @throws ChronikException when the command is invalid for {@code image}
+     */
+    public static MetadataImage apply(MetadataImage image, MetadataCommand command) {
+        return switch (command) {
+            case RegisterBroker c -> registerBroker(image, c);
+            case CreateTopic c -> createTopic(image, c);
+            case DeleteTopic c -> deleteTopic(image, c);
+            case CreatePartitions c -> createPartitions(image, c);
+            case SetTopicConfigs c -> setTopicConfigs(image, c);
+            case AllocateProducerIds c -> allocateProducerIds(image, c);
+        };
+    }
+
+    private static MetadataImage registerBroker(MetadataImage image, RegisterBroker c) {
+        if (c.brokerId() < 0 || c.host() == null || c.host().isBlank() || c.port() <= 0 || c.port() > 65535) {
+            throw new ChronikException(ErrorCode.INVALID_REQUEST, "Invalid broker registration " + c);
+        }
+        Map<Integer, MetadataImage.BrokerInfo> brokers = new HashMap<>(image.brokers());
+        brokers.put(c.brokerId(), new MetadataImage.BrokerInfo(c.brokerId(), c.host(), c.port(), c.rack()));
+        return with(image, brokers, image.topics(), image.nextProducerId());
+    }
+
+    private static MetadataImage createTopic(MetadataImage image, CreateTopic c) {
+        TopicNames.validate(c.name());
+        if (image.topics().containsKey(c.name())) {
+            throw new ChronikException(ErrorCode.TOPIC_ALREADY_EXISTS, "Topic '" + c.name() + "' already exists.");
+        }
+        if (c.id() == null || (c.id().getMostSignificantBits() == 0 && c.id().getLeastSignificantBits() == 0)) {
+            throw new ChronikException(ErrorCode.INVALID_REQUEST, "Topic '" + c.name() + "' needs a non-zero topic id");
+        }
+        if (image.topicById(c.id()).isPresent()) {
+            throw new ChronikException(ErrorCode.INVALID_REQUEST, "Topic id " + c.id() + " is already in use");
+        }
+        if (c.assignments() == null || c.assignments().isEmpty()) {
+            throw new ChronikException(ErrorCode.INVALID_PARTITIONS,
+                    "Number of partitions must be larger than 0 for topic '" + c.name() + "'");
+        }
+        validateAssignments(image, c.assignments(), c.assignments().get(0).size());
+        TopicConfigs.validate(c.configs());
+        List<PartitionImage> partitions = partitionImages(0, c.assignments());
+        Map<String, TopicImage> topics = new HashMap<>(image.topics());
+        topics.put(c.name(), new TopicImage(c.name(), c.id(), partitions, c.configs()));
+        return with(image, image.brokers(), topics, image.nextProducerId());
+    }
+
+    private static MetadataImage deleteTopic(MetadataImage image, DeleteTopic c) {
+        requireTopic(image, c.name());
+        Map<String, TopicImage> topics = new HashMap<>(image.topics());
+        topics.remove(c.name());
+        return with(image, image.brokers(), topics, image.nextProducerId());
+    }
+
+    private static MetadataImage createPartitions(MetadataImage image, CreatePartitions c) {
+        TopicImage topic = requireTopic(image, c.topic());
+        if (c.newAssignments() == null || c.newAssignments().isEmpty()) {
+            throw new ChronikException(ErrorCode.INVALID_PARTITIONS,
+                    "Topic '" + c.topic() + "' already has " + topic.partitions().size() + " partitions");
+        }
+        validateAssignments(image, c.newAssignments(), topic.partitions().get(0).replicas().size());
+        List<PartitionImage> partitions = new ArrayList<>(topic.partitions());
+        partitions.addAll(partitionImages(partitions.size(), c.newAssignments()));
+        Map<String, TopicImage> topics = new HashMap<>(image.topics());
+        topics.put(c.topic(), new TopicImage(topic.name(), topic.id(), partitions, topic.configs()));
+        return with(image, image.brokers(), topics, image.nextProducerId());
+    }
+
+    private static MetadataImage setTopicConfigs(MetadataImage image, SetTopicConfigs c) {
+        TopicImage topic = requireTopic(image, c.topic());
+        TopicConfigs.validate(c.configs());
+        Map<String, TopicImage> topics = new HashMap<>(image.topics());
+        topics.put(c.topic(), new TopicImage(topic.name(), topic.id(), topic.partitions(), c.configs()));
+        return with(image, image.brokers(), topics, image.nextProducerId());
+    }
+
+    private static MetadataImage allocateProducerIds(MetadataImage image, AllocateProducerIds c) {
+        if (c.count() <= 0) {
+            throw new ChronikException(ErrorCode.INVALID_REQUEST, "Producer id block size must be positive");
+        }
+        return with(image, image.brokers(), image.topics(), Math.addExact(image.nextProducerId(), c.count()));
+    }
+
+    private static TopicImage requireTopic(MetadataImage image, String name) {
+        TopicImage topic = image.topics().get(name);
+        if (topic == null) {
+            throw new ChronikException(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+                    "This server does not host this topic: " + name);
+        }
+        return topic;
+    }
+
+    private static void validateAssignments(MetadataImage image, List<List<Integer>> assignments, int replicationFactor) {
+        for (int i = 0; i < assignments.size(); i++) {
+            List<Integer> replicas = assignments.get(i);
+            if (replicas == null || replicas.isEmpty()) {
+                throw invalidAssignment("an empty replica list");
+            }
+            if (replicas.size() != replicationFactor) {
+                throw invalidAssignment("replica lists of different sizes (" + replicationFactor + " and "
+                        + replicas.size() + ")");
+            }
+            Set<Integer> seen = new HashSet<>();
+            for (Integer broker : replicas) {
+                if (broker == null || !image.brokers().containsKey(broker)) {
+                    throw invalidAssignment("broker " + broker + ", which is not registered");
+                }
+                if (!seen.add(broker)) {
+                    throw invalidAssignment("broker " + broker + " twice in one partition");
+                }
+            }
+        }
+    }
+
+    private static ChronikException invalidAssignment(String what) {
+        return new ChronikException(ErrorCode.INVALID_REPLICA_ASSIGNMENT, "The replica assignment contains " + what);
+    }
+
+    private static List<PartitionImage> partitionImages(int firstPartition, List<List<Integer>> assignments) {
+        List<PartitionImage> partitions = new ArrayList<>(assignments.size());
+        for (int i = 0; i < assignments.size(); i++) {
+            List<Integer> replicas = assignments.get(i);
+            partitions.add(new PartitionImage(firstPartition + i, replicas.get(0), 0, replicas, replicas));
+        }
+        return partitions;
+    }
+
+    private static MetadataImage with(MetadataImage image, Map<Integer, MetadataImage.BrokerInfo> brokers,
+            Map<String, TopicImage> topics, long nextProducerId) {
+        return new MetadataImage(image.clusterId(), image.controllerId(), brokers, topics, nextProducerId);
+    }
+
+    /**
+     * A new random topic id, never one Kafka reserves (the zero id, the metadata topic id 1) nor one whose base64 form
+     * starts with '-' (it would look like an option on command lines), as Kafka's {@code Uuid.randomUuid()}.
+     */
+    public static UUID newTopicId() {
+        UUID id;
+        do {
+            id = UUID.randomUUID();
+        } while ((id.getMostSignificantBits() == 0 && id.getLeastSignificantBits() < 100)
+                || id.getMostSignificantBits() >>> 58 == 62);
+        return id;
+    }
+}

@@ -1,15 +1,153 @@
 package io.chronik.log;
 
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * The shared group-commit flusher: a small number of dedicated platform threads that {@code force()} dirty
- * partition logs, so many waiting producers share one flush. CONTRACT SKELETON — implemented by the log work.
+ * partition logs, so many waiting producers share one flush.
+ *
+ * <p>A log asks for a flush after an append (always under the default {@code flush.messages=1}, otherwise once
+ * {@code flush.messages} offsets are unflushed or a segment rolled) and when a thread starts waiting in
+ * {@link PartitionLog#awaitDurable}. A log is queued at most once; a flusher thread takes it, forces everything
+ * appended so far and advances its durable offset, waking all waiters at once. Appends that arrive during a force
+ * queue the log again and share the next force: the batching window is the duration of a force.
+ *
+ * <p>A scheduler thread checks every {@code flushCheckInterval} which relaxed logs have unflushed data older than
+ * their {@code flush.ms}, and runs the delayed deletion of removed segments ({@code fileDeleteDelay}, Kafka's
+ * {@code file.delete.delay.ms}), so in-flight {@link LogSlice}s of a deleted segment stay readable meanwhile.
+ *
+ * <p>Thread-safety: safe for concurrent use. Flusher threads are never interrupted (an interrupt during file IO
+ * would close the segment's channel); {@link #close} lets them finish their current force.
  */
 public final class LogFlusher implements AutoCloseable {
 
+    public static final Duration DEFAULT_FILE_DELETE_DELAY = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_FLUSH_CHECK_INTERVAL = Duration.ofMillis(100);
+    private static final Logger LOG = LoggerFactory.getLogger(LogFlusher.class);
+    private static final long POLL_MILLIS = 100;
+
+    private final BlockingQueue<PartitionLog> dirty = new LinkedBlockingQueue<>();
+    private final Set<PartitionLog> logs = ConcurrentHashMap.newKeySet();
+    private final Set<LogSegment> pendingDeletes = ConcurrentHashMap.newKeySet();
+    private final List<Thread> threads = new ArrayList<>();
+    private final ScheduledExecutorService scheduler;
+    private final Duration fileDeleteDelay;
+    private volatile boolean closed;
+
     public LogFlusher(int threads) {
+        this(threads, DEFAULT_FILE_DELETE_DELAY, DEFAULT_FLUSH_CHECK_INTERVAL);
     }
 
+    /**
+     * @param threads            number of flusher threads (1-4 is plenty: a force is disk-bound)
+     * @param fileDeleteDelay    how long a deleted segment stays readable before its files are closed and removed
+     * @param flushCheckInterval how often relaxed logs are checked against their {@code flush.ms}
+     */
+    public LogFlusher(int threads, Duration fileDeleteDelay, Duration flushCheckInterval) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("flusher threads must be >= 1, was " + threads);
+        }
+        this.fileDeleteDelay = fileDeleteDelay;
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("log-scheduler").daemon().factory());
+        scheduler.scheduleWithFixedDelay(this::requestDueFlushes, flushCheckInterval.toMillis(),
+                flushCheckInterval.toMillis(), TimeUnit.MILLISECONDS);
+        for (int i = 0; i < threads; i++) {
+            this.threads.add(Thread.ofPlatform().name("log-flusher-" + i).daemon().start(this::runFlusher));
+        }
+    }
+
+    void register(PartitionLog log) {
+        logs.add(log);
+    }
+
+    void unregister(PartitionLog log) {
+        logs.remove(log);
+    }
+
+    /** Queues {@code log} for a force unless it is already queued. */
+    void requestFlush(PartitionLog log) {
+        if (log.markFlushQueued()) {
+            dirty.add(log);
+        }
+    }
+
+    /** Closes and deletes the (already renamed) files of {@code segment} after the file delete delay. */
+    void deleteLater(LogSegment segment) {
+        pendingDeletes.add(segment);
+        if (closed) {
+            deletePending(segment);
+            return;
+        }
+        scheduler.schedule(() -> deletePending(segment), fileDeleteDelay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void deletePending(LogSegment segment) {
+        if (pendingDeletes.remove(segment)) {
+            try {
+                segment.closeAndDelete();
+            } catch (IOException e) {
+                LOG.warn("Could not delete segment files of {}: {}", segment, e.toString());
+            }
+        }
+    }
+
+    private void requestDueFlushes() {
+        long now = System.nanoTime();
+        for (PartitionLog log : logs) {
+            if (log.isFlushDue(now)) {
+                requestFlush(log);
+            }
+        }
+    }
+
+    private void runFlusher() {
+        while (!closed) {
+            PartitionLog log;
+            try {
+                log = dirty.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (log == null) {
+                continue;
+            }
+            log.clearFlushQueued();
+            try {
+                log.flush();
+            } catch (IOException | RuntimeException e) {
+                LOG.error("Flushing partition log {} failed; its appends can no longer become durable", log.dir(), e);
+            }
+        }
+    }
+
+    /** Stops the threads after their current force and deletes the segments waiting for deletion now. */
     @Override
     public void close() {
+        closed = true;
+        scheduler.shutdownNow();
+        for (Thread thread : threads) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        for (LogSegment segment : List.copyOf(pendingDeletes)) {
+            deletePending(segment);
+        }
     }
 }

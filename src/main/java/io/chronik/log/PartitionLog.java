@@ -3,17 +3,38 @@ package io.chronik.log;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
- * The durable log of one partition: a directory of segments. CONTRACT SKELETON — implemented by the log work.
+ * The durable log of one partition: a directory of {@link LogSegment}s plus the {@code log-start-offset},
+ * {@code recovery-point} and {@code leader-epoch-checkpoint} files (layouts in {@code docs/storage-format.md}).
+ *
+ * <p>Durability rule: {@link #append} writes the batch to the active segment without forcing it. Under the default
+ * policy ({@code flush.messages <= 1}) an append is durable, and may be acknowledged, once {@link #awaitDurable}
+ * returned true: the shared {@link LogFlusher} has forced the segment (and any rolled segment before it) past the
+ * offset. Under a relaxed policy the flusher forces every {@code flush.messages} offsets or {@code flush.ms}, and
+ * {@code awaitDurable} does not wait. {@link #durableEndOffset()} always reports what was really forced.
+ *
+ * <p>Segment deletion (retention, DeleteRecords, truncation) renames the files to {@code *.deleted} and closes and
+ * removes them after the flusher's file delete delay, so a {@link LogSlice} handed out just before stays readable.
  *
  * <p>Thread-safety: all methods are safe to call concurrently. Appends are serialized internally; reads never block
  * appends. Callers that need an atomic check-then-append (idempotent producers) hold their own lock around
- * {@link #append}.
+ * {@link #append}. Do not interrupt a thread while it is inside this class or {@link LogSlice#transferTo}: an
+ * interrupt during file IO closes the segment's {@code FileChannel} for every user (JDK interruptible channels).
  */
 public final class PartitionLog implements Closeable {
 
@@ -26,37 +47,79 @@ public final class PartitionLog implements Closeable {
     /** The end offset (exclusive) of a leader epoch, for OffsetForLeaderEpoch (KIP-101). */
     public record EpochEndOffset(int leaderEpoch, long endOffset) {}
 
+    private final Path dir;
+    private final LogFlusher flusher;
+    private final LeaderEpochCache epochs;
+    private final ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
+    private final ReentrantLock appendLock = new ReentrantLock();
+    private final ReentrantLock flushLock = new ReentrantLock();
+    private final DurableOffset durable;
+    private final AtomicBoolean flushQueued = new AtomicBoolean();
+    /** Rolled segments whose data and indexes are not forced yet; guarded by appendLock. */
+    private final List<LogSegment> unflushedSealed = new ArrayList<>();
+    private volatile LogConfig config;
+    private volatile LogSegment active;
+    private volatile long logStartOffset;
+    private volatile long logEndOffset;
+    /** nanoTime of the oldest append not covered by a force, or -1; written under appendLock. */
+    private volatile long firstUnflushedAppendNanos = -1;
+    /** A segment file was created since the last force of the directory; guarded by appendLock. */
+    private boolean directorySyncNeeded;
+    /** Guarded by flushLock. */
+    private long recoveryPoint;
+    private volatile boolean closed;
+
+    private PartitionLog(Path dir, LogConfig config, LogFlusher flusher, LeaderEpochCache epochs,
+            LogRecovery.Loaded loaded) {
+        this.dir = dir;
+        this.config = config;
+        this.flusher = flusher;
+        this.epochs = epochs;
+        for (LogSegment segment : loaded.segments()) {
+            segments.put(segment.baseOffset(), segment);
+        }
+        this.active = loaded.segments().getLast();
+        this.logStartOffset = loaded.logStartOffset();
+        this.logEndOffset = active.nextOffset();
+        this.recoveryPoint = loaded.recoveryPoint();
+        this.durable = new DurableOffset(logEndOffset);
+    }
+
     /**
      * Opens (creating if absent) the log in {@code dir}, recovering after a crash: every batch of the tail beyond the
      * last clean flush is checked (size, magic, CRC-32C); the log is truncated at the first torn or corrupt batch and
-     * its indexes rebuilt. Corruption is logged with the file and byte position.
+     * its indexes rebuilt. Corruption is logged with the file and byte position. See {@link LogRecovery}.
      */
     public static PartitionLog open(Path dir, LogConfig config, LogFlusher flusher) throws IOException {
-        throw new UnsupportedOperationException("not implemented yet");
+        Files.createDirectories(dir);
+        LeaderEpochCache epochs = LeaderEpochCache.load(dir);
+        var log = new PartitionLog(dir, config, flusher, epochs, LogRecovery.load(dir, config, epochs));
+        flusher.register(log);
+        return log;
     }
 
     public LogConfig config() {
-        throw new UnsupportedOperationException();
+        return config;
     }
 
     /** Applies changed topic configs (retention, segment size, flush policy) from now on. */
     public void updateConfig(LogConfig config) {
-        throw new UnsupportedOperationException();
+        this.config = config;
     }
 
     /** First offset still readable (advanced by retention and {@link #deleteRecordsBefore}). */
     public long logStartOffset() {
-        throw new UnsupportedOperationException();
+        return logStartOffset;
     }
 
     /** Offset the next appended batch will get. */
     public long logEndOffset() {
-        throw new UnsupportedOperationException();
+        return logEndOffset;
     }
 
     /** Every offset below this has been forced to disk. */
     public long durableEndOffset() {
-        throw new UnsupportedOperationException();
+        return durable.value();
     }
 
     /**
@@ -66,16 +129,180 @@ public final class PartitionLog implements Closeable {
      * to the segment file but does not force them: use {@link #awaitDurable}. The buffer's contents are modified.
      */
     public AppendResult append(ByteBuffer batch, int leaderEpoch, long logAppendTimeMs) throws IOException {
-        throw new UnsupportedOperationException();
+        requireBatch(batch);
+        AppendResult result;
+        appendLock.lock();
+        try {
+            long baseOffset = logEndOffset;
+            BatchStamper.stamp(batch, baseOffset, leaderEpoch, logAppendTimeMs);
+            result = appendStamped(batch, BatchHeader.read(batch));
+        } finally {
+            appendLock.unlock();
+        }
+        requestFlushIfNeeded();
+        return result;
+    }
+
+    /**
+     * Appends a batch copied from the partition leader as is: its base offset must equal {@link #logEndOffset()} and
+     * its partitionLeaderEpoch feeds the leader epoch cache. Otherwise like {@link #append}.
+     *
+     * @throws IllegalArgumentException when the batch's base offset is not the log end offset
+     */
+    public AppendResult appendAsFollower(ByteBuffer batch) throws IOException {
+        requireBatch(batch);
+        AppendResult result;
+        appendLock.lock();
+        try {
+            BatchHeader header = BatchHeader.read(batch);
+            if (header.baseOffset() != logEndOffset) {
+                throw new IllegalArgumentException("replicated batch starts at offset " + header.baseOffset()
+                        + " but the log end offset is " + logEndOffset);
+            }
+            result = appendStamped(batch, header);
+        } finally {
+            appendLock.unlock();
+        }
+        requestFlushIfNeeded();
+        return result;
+    }
+
+    private AppendResult appendStamped(ByteBuffer batch, BatchHeader header) throws IOException {
+        ensureWritable();
+        LogSegment segment = active;
+        if (segment.shouldRoll(header, config)) {
+            segment = roll();
+        }
+        if (epochs.assign(header.partitionLeaderEpoch(), header.baseOffset())) {
+            epochs.persist();
+        }
+        segment.append(batch, header);
+        if (firstUnflushedAppendNanos < 0) {
+            firstUnflushedAppendNanos = System.nanoTime();
+        }
+        logEndOffset = header.nextOffset();
+        return new AppendResult(header.baseOffset(), header.lastOffset(), header.maxTimestamp(), logStartOffset);
+    }
+
+    /** Seals the active segment and starts a new one at the log end offset. Caller holds appendLock. */
+    private LogSegment roll() throws IOException {
+        LogSegment old = active;
+        old.seal();
+        unflushedSealed.add(old);
+        LogSegment next = LogSegment.create(dir, logEndOffset, config);
+        segments.put(next.baseOffset(), next);
+        active = next;
+        directorySyncNeeded = true;
+        return next;
+    }
+
+    private void requestFlushIfNeeded() {
+        LogConfig current = config;
+        boolean needed;
+        appendLock.lock();
+        try {
+            needed = current.syncEveryAppend() || !unflushedSealed.isEmpty()
+                    || logEndOffset - durable.value() >= current.flushMessages();
+        } finally {
+            appendLock.unlock();
+        }
+        if (needed) {
+            flusher.requestFlush(this);
+        }
     }
 
     /**
      * Blocks until every offset below {@code endOffset} is durable under this log's flush policy (group commit:
      * concurrent callers share one {@code force()}), or the timeout passes. With a relaxed policy
      * ({@code flush.messages > 1}) this returns at once. Returns false on timeout.
+     *
+     * @throws IOException when a force of this log failed (the disk is no longer trustworthy)
      */
     public boolean awaitDurable(long endOffset, Duration timeout) throws IOException, InterruptedException {
-        throw new UnsupportedOperationException();
+        durable.throwIfFailed();
+        if (!config.syncEveryAppend() || durable.value() >= endOffset) {
+            return true;
+        }
+        flusher.requestFlush(this);
+        return durable.await(endOffset, timeout.toNanos());
+    }
+
+    boolean markFlushQueued() {
+        return flushQueued.compareAndSet(false, true);
+    }
+
+    void clearFlushQueued() {
+        flushQueued.set(false);
+    }
+
+    /** True when a relaxed log holds unflushed appends older than its {@code flush.ms}. */
+    boolean isFlushDue(long nowNanos) {
+        LogConfig current = config;
+        long first = firstUnflushedAppendNanos;
+        return !current.syncEveryAppend() && first >= 0
+                && nowNanos - first >= TimeUnit.MILLISECONDS.toNanos(current.flushMs());
+    }
+
+    /**
+     * Forces everything appended so far: first the rolled segments not yet forced (data and indexes; then the
+     * recovery point moves past them), then the active segment's data (its indexes are rebuilt by recovery, so they
+     * are not forced), then the directory if a segment was created; finally advances the durable offset and wakes
+     * the waiters. Called by the flusher threads; serialized by flushLock.
+     */
+    void flush() throws IOException {
+        flushLock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            durable.throwIfFailed();
+            long target;
+            List<LogSegment> sealed;
+            LogSegment current;
+            boolean syncDirectory;
+            appendLock.lock();
+            try {
+                target = logEndOffset;
+                sealed = List.copyOf(unflushedSealed);
+                current = active;
+                syncDirectory = directorySyncNeeded;
+                directorySyncNeeded = false;
+                firstUnflushedAppendNanos = -1;
+            } finally {
+                appendLock.unlock();
+            }
+            if (target <= durable.value() && sealed.isEmpty() && !syncDirectory) {
+                return;
+            }
+            forceAndAdvance(target, sealed, current, syncDirectory);
+        } catch (IOException e) {
+            durable.fail(e);
+            throw e;
+        } finally {
+            flushLock.unlock();
+        }
+    }
+
+    private void forceAndAdvance(long target, List<LogSegment> sealed, LogSegment current, boolean syncDirectory)
+            throws IOException {
+        for (LogSegment segment : sealed) {
+            segment.flushAll();
+        }
+        current.flushLog();
+        if (syncDirectory) {
+            CheckpointFile.forceDirectory(dir);
+        }
+        if (!sealed.isEmpty()) {
+            CheckpointFile.writeOffset(dir.resolve(LogRecovery.RECOVERY_POINT_FILE), target);
+            recoveryPoint = target;
+            appendLock.lock();
+            try {
+                unflushedSealed.removeAll(sealed);
+            } finally {
+                appendLock.unlock();
+            }
+        }
+        durable.advanceTo(target);
     }
 
     /**
@@ -86,68 +313,304 @@ public final class PartitionLog implements Closeable {
      * @throws OffsetOutOfRangeException when {@code offset} is below the log start or above the log end offset
      */
     public LogSlice read(long offset, int maxBytes, long maxOffsetExclusive, boolean minOneBatch) throws IOException {
-        throw new UnsupportedOperationException();
+        long end = logEndOffset;
+        requireInRange(offset, end);
+        if (offset == end) {
+            return LogSlice.empty(offset);
+        }
+        Map.Entry<Long, LogSegment> entry = segments.floorEntry(offset);
+        while (entry != null) {
+            LogSegment segment = entry.getValue();
+            LogSlice slice = segment.slice(offset, maxBytes, maxOffsetExclusive, minOneBatch, segment.size());
+            if (slice != null) {
+                return slice;
+            }
+            entry = segments.higherEntry(entry.getKey());
+        }
+        requireInRange(offset, logEndOffset);
+        return LogSlice.empty(offset);
     }
 
-    /** The first batch whose max timestamp is at or after {@code timestamp} (via the time index). */
+    private void requireInRange(long offset, long end) {
+        long start = logStartOffset;
+        if (offset < start || offset > end) {
+            throw new OffsetOutOfRangeException("offset " + offset + " is outside the log range [" + start + ", "
+                    + end + "] of " + dir);
+        }
+    }
+
+    /**
+     * The first batch whose max timestamp is at or after {@code timestamp} (via the time index). Precision: the log
+     * does not parse records, so the result is that batch's max timestamp and its base offset (or the log start
+     * offset when that is inside the batch); the caller may refine it to the first matching record.
+     */
     public Optional<TimestampOffset> offsetForTimestamp(long timestamp) throws IOException {
-        throw new UnsupportedOperationException();
+        long start = logStartOffset;
+        for (LogSegment segment : segments.values()) {
+            if (segment.nextOffset() <= start && segment != active) {
+                continue;
+            }
+            Optional<BatchHeader> found = segment.findByTimestamp(timestamp, start, segment.size());
+            if (found.isPresent()) {
+                BatchHeader header = found.get();
+                return Optional.of(new TimestampOffset(header.maxTimestamp(), Math.max(header.baseOffset(), start),
+                        header.partitionLeaderEpoch()));
+            }
+        }
+        return Optional.empty();
     }
 
-    /** The largest timestamp in the log and the offset of the batch that holds it (ListOffsets MAX_TIMESTAMP). */
+    /**
+     * The largest timestamp in the log and the offset of the batch that holds it (ListOffsets MAX_TIMESTAMP): the base
+     * offset of the first batch that reached it, with that offset's leader epoch. Empty when no batch has a timestamp.
+     */
     public Optional<TimestampOffset> maxTimestamp() throws IOException {
-        throw new UnsupportedOperationException();
+        return segments.values().stream()
+                .map(LogSegment::maxTimestamp)
+                .filter(max -> max.timestamp() >= 0)
+                .max(Comparator.comparingLong(TimeIndex.TimestampOffset::timestamp)
+                        .thenComparing(Comparator.comparingLong(TimeIndex.TimestampOffset::offset).reversed()))
+                .map(max -> new TimestampOffset(max.timestamp(), max.offset(), epochs.epochForOffset(max.offset())));
     }
 
     /**
      * Advances the log start offset to {@code offset} (DeleteRecords), durably; whole segments below it are deleted.
-     * Returns the new log start offset.
+     * Returns the new log start offset (unchanged when {@code offset} is not above it).
+     *
+     * @throws OffsetOutOfRangeException when {@code offset} is above the log end offset
      */
     public long deleteRecordsBefore(long offset) throws IOException {
-        throw new UnsupportedOperationException();
+        appendLock.lock();
+        try {
+            ensureWritable();
+            if (offset > logEndOffset) {
+                throw new OffsetOutOfRangeException("cannot delete records before " + offset + ": the log end offset"
+                        + " of " + dir + " is " + logEndOffset);
+            }
+            if (offset > logStartOffset) {
+                advanceLogStartOffset(offset);
+            }
+            return logStartOffset;
+        } finally {
+            appendLock.unlock();
+        }
     }
 
-    /** Removes every batch at or above {@code offset} (replication divergence, KIP-101). */
+    /** Persists the new start offset, then trims the epoch cache and deletes the segments below. Holds appendLock. */
+    private void advanceLogStartOffset(long newStart) throws IOException {
+        CheckpointFile.writeOffset(dir.resolve(LogRecovery.LOG_START_OFFSET_FILE), newStart);
+        logStartOffset = newStart;
+        if (epochs.truncateFromStart(newStart)) {
+            epochs.persist();
+        }
+        for (LogSegment segment : segments.values()) {
+            Long next = segments.higherKey(segment.baseOffset());
+            if (segment == active || next == null || next > newStart) {
+                break;
+            }
+            removeSegment(segment);
+        }
+    }
+
+    /** Unlinks a segment from the log; its files go once in-flight reads are done. Holds appendLock. */
+    private void removeSegment(LogSegment segment) throws IOException {
+        segments.remove(segment.baseOffset());
+        unflushedSealed.remove(segment);
+        segment.markDeleted();
+        flusher.deleteLater(segment);
+    }
+
+    /**
+     * Removes every batch that contains an offset at or above {@code offset} (replication divergence, KIP-101); the
+     * log end offset becomes the end of the last remaining batch. Truncating below the log start offset empties the
+     * log and restarts it at {@code offset}. The truncation is durable when this returns.
+     */
     public void truncateTo(long offset) throws IOException {
-        throw new UnsupportedOperationException();
+        flushLock.lock();
+        appendLock.lock();
+        try {
+            ensureWritable();
+            if (offset >= logEndOffset) {
+                return;
+            }
+            if (offset < logStartOffset) {
+                restartAt(offset);
+            } else {
+                LogSegment holder = segments.floorEntry(offset).getValue();
+                for (LogSegment later : List.copyOf(segments.tailMap(holder.baseOffset(), false).values())) {
+                    removeSegment(later);
+                }
+                unflushedSealed.remove(holder);
+                logEndOffset = holder.truncateTo(offset);
+                active = holder;
+            }
+            CheckpointFile.forceDirectory(dir);
+            durable.lowerTo(logEndOffset);
+            if (recoveryPoint > logEndOffset) {
+                recoveryPoint = logEndOffset;
+                CheckpointFile.writeOffset(dir.resolve(LogRecovery.RECOVERY_POINT_FILE), recoveryPoint);
+            }
+            if (epochs.truncateFromEnd(logEndOffset)) {
+                epochs.persist();
+            }
+        } finally {
+            appendLock.unlock();
+            flushLock.unlock();
+        }
+    }
+
+    /** Replaces all segments by an empty one at {@code offset}, which becomes the log start offset. */
+    private void restartAt(long offset) throws IOException {
+        for (LogSegment segment : List.copyOf(segments.values())) {
+            removeSegment(segment);
+        }
+        LogSegment fresh = LogSegment.create(dir, offset, config);
+        segments.put(offset, fresh);
+        active = fresh;
+        logEndOffset = offset;
+        CheckpointFile.writeOffset(dir.resolve(LogRecovery.LOG_START_OFFSET_FILE), offset);
+        logStartOffset = offset;
     }
 
     /** Latest leader epoch recorded in the log, or -1. */
     public int latestEpoch() {
-        throw new UnsupportedOperationException();
+        return epochs.latestEpoch();
     }
 
-    /** End offset of {@code epoch}: the start offset of the next higher epoch, or the log end offset. */
+    /**
+     * End offset of {@code epoch} (Kafka's {@code LeaderEpochFileCache.endOffsetFor}): for the latest epoch the log
+     * end offset; otherwise the start offset of the smallest epoch above it, paired with the largest known epoch
+     * {@code <= epoch} (or {@code epoch} itself when older epochs were removed). Empty (Kafka's UNDEFINED_EPOCH /
+     * UNDEFINED_EPOCH_OFFSET) when {@code epoch} is -1, above every known epoch, or no epoch is known.
+     */
     public Optional<EpochEndOffset> endOffsetForEpoch(int epoch) {
-        throw new UnsupportedOperationException();
+        return epochs.endOffsetFor(epoch, logEndOffset);
     }
 
     /** Visits the header of every batch from {@code fromOffset} to the end, in order (producer-state rebuild). */
     public void forEachBatch(long fromOffset, Consumer<BatchHeader> visitor) throws IOException {
-        throw new UnsupportedOperationException();
+        long end = logEndOffset;
+        long from = Math.max(fromOffset, logStartOffset);
+        Long first = segments.floorKey(from);
+        var tail = first == null ? segments : segments.tailMap(first, true);
+        for (LogSegment segment : tail.values()) {
+            segment.forEachBatch(from, end, segment.size(), visitor);
+        }
     }
 
     /** Rolls by {@code segment.ms} and deletes segments beyond {@code retention.ms}/{@code retention.bytes}. */
     public void enforceRetention(long nowMs) throws IOException {
-        throw new UnsupportedOperationException();
+        LogConfig current = config;
+        boolean byTime = current.deleteRetention() && current.retentionMs() >= 0;
+        boolean bySize = current.deleteRetention() && current.retentionBytes() >= 0;
+        boolean rolled = false;
+        appendLock.lock();
+        try {
+            ensureWritable();
+            LogSegment head = active;
+            if (head.isOlderThan(nowMs, current.segmentMs())
+                    || byTime && head.size() > 0 && nowMs - head.maxTimestamp().timestamp() > current.retentionMs()) {
+                roll();
+                rolled = true;
+            }
+            long excess = sizeInBytes() - current.retentionBytes();
+            long newStart = logStartOffset;
+            for (LogSegment segment : segments.values()) {
+                boolean expired = byTime && nowMs - segment.maxTimestamp().timestamp() > current.retentionMs();
+                boolean oversize = bySize && excess - segment.size() >= 0;
+                if (segment == active || !expired && !oversize) {
+                    break;
+                }
+                excess -= segment.size();
+                newStart = segments.higherKey(segment.baseOffset());
+            }
+            if (newStart > logStartOffset) {
+                advanceLogStartOffset(newStart);
+            }
+        } finally {
+            appendLock.unlock();
+        }
+        if (rolled) {
+            flusher.requestFlush(this);
+        }
     }
 
     /** Total bytes of all segment files. */
     public long sizeInBytes() {
-        throw new UnsupportedOperationException();
+        long total = 0;
+        for (LogSegment segment : segments.values()) {
+            total += segment.size();
+        }
+        return total;
     }
 
     public Path dir() {
-        throw new UnsupportedOperationException();
+        return dir;
     }
 
     /** Closes the log and deletes its directory. */
     public void delete() throws IOException {
-        throw new UnsupportedOperationException();
+        close();
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path path : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
+    /**
+     * Forces everything, records the log end offset as the recovery point (so the next open only walks the active
+     * segment's headers) and closes the files.
+     */
+    @Override
+    public void close() throws IOException {
+        flushLock.lock();
+        appendLock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            flusher.unregister(this);
+            try {
+                for (LogSegment segment : unflushedSealed) {
+                    segment.flushAll();
+                }
+                active.flushLog();
+                CheckpointFile.writeOffset(dir.resolve(LogRecovery.RECOVERY_POINT_FILE), logEndOffset);
+                durable.advanceTo(logEndOffset);
+            } finally {
+                for (LogSegment segment : segments.values()) {
+                    segment.close();
+                }
+            }
+        } finally {
+            appendLock.unlock();
+            flushLock.unlock();
+        }
+    }
+
+    private void ensureWritable() throws IOException {
+        if (closed) {
+            throw new IOException("partition log " + dir + " is closed");
+        }
+        durable.throwIfFailed();
+    }
+
+    private static void requireBatch(ByteBuffer batch) {
+        if (batch.remaining() < BatchHeader.SIZE) {
+            throw new IllegalArgumentException("a record batch needs at least " + BatchHeader.SIZE + " bytes, got "
+                    + batch.remaining());
+        }
+        BatchHeader header = BatchHeader.read(batch);
+        if (header.sizeInBytes() != batch.remaining() || header.magic() != 2 || header.lastOffsetDelta() < 0) {
+            throw new IllegalArgumentException("not exactly one magic-v2 batch: length " + header.batchLength()
+                    + ", magic " + header.magic() + ", " + batch.remaining() + " bytes");
+        }
     }
 
     @Override
-    public void close() throws IOException {
-        throw new UnsupportedOperationException();
+    public String toString() {
+        return "PartitionLog(" + dir + ", offsets=[" + logStartOffset + ", " + logEndOffset + "))";
     }
 }

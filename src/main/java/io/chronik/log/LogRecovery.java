@@ -1,0 +1,178 @@
+package io.chronik.log;
+
+import io.chronik.log.BatchScanner.Invalid;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads a partition directory into segments when a log is opened, recovering from a crash.
+ *
+ * <p>Recovery rule. The {@code recovery-point} checkpoint holds an offset below which every byte, and the indexes
+ * of every sealed segment, were forced (written when a rolled segment has been forced, and at clean close).
+ * <ol>
+ *   <li>Leftovers are removed: {@code *.deleted} segment files and {@code *.tmp} checkpoint files.</li>
+ *   <li>A sealed segment lying entirely below the recovery point is trusted: its indexes are sanity-checked (whole
+ *       entries, last entry inside the file, no index gap in the tail) and the batches after the last offset index
+ *       entry are walked; if anything is off, it is recovered like the others.</li>
+ *   <li>Every other segment, always including the last one, is walked batch by batch: header present, batch length
+ *       sane and inside the file, magic 2, offsets contiguous, and CRC-32C for batches reaching the recovery point.
+ *       Its indexes are rebuilt. The file is truncated at the first invalid batch (a torn write, a zero-filled or
+ *       garbage tail, a corrupt batch) and every later segment is deleted, since its data no longer follows on.
+ *       One warning names the file, the byte position and the reason.</li>
+ *   <li>The log start offset is {@code max(log-start-offset checkpoint, first segment base)}; segments entirely
+ *       below it are deleted. The leader epoch cache is re-assigned from the walked batches and truncated to the
+ *       recovered range.</li>
+ *   <li>The walked segments are forced and the recovery point is set to the log end offset, so everything served
+ *       after opening is durable.</li>
+ * </ol>
+ *
+ * <p>Thread-safety: runs once, before the log is shared.
+ */
+final class LogRecovery {
+
+    static final String LOG_START_OFFSET_FILE = "log-start-offset";
+    static final String RECOVERY_POINT_FILE = "recovery-point";
+    private static final Logger LOG = LoggerFactory.getLogger(LogRecovery.class);
+    private static final Pattern SEGMENT_NAME = Pattern.compile("(\\d{20})\\.log");
+
+    /** The loaded segments (contiguous, the last one active) and the log start offset. */
+    record Loaded(List<LogSegment> segments, long logStartOffset, long recoveryPoint) {}
+
+    private record Damage(Path file, long position, String reason) {}
+
+    private LogRecovery() {
+    }
+
+    static Loaded load(Path dir, LogConfig config, LeaderEpochCache epochs) throws IOException {
+        Files.createDirectories(dir);
+        deleteLeftovers(dir);
+        long startCheckpoint = CheckpointFile.readOffset(dir.resolve(LOG_START_OFFSET_FILE)).orElse(0);
+        long recoveryPoint = CheckpointFile.readOffset(dir.resolve(RECOVERY_POINT_FILE)).orElse(0);
+        List<LeaderEpochCache.EpochEntry> before = epochs.entries();
+
+        List<Long> bases = segmentBaseOffsets(dir);
+        var segments = new ArrayList<LogSegment>();
+        var walked = new ArrayList<LogSegment>();
+        Damage damage = null;
+        int dropped = 0;
+        for (int i = 0; i < bases.size(); i++) {
+            long base = bases.get(i);
+            LogSegment segment = LogSegment.open(dir, base, config);
+            long expected = segments.isEmpty() ? base : segments.getLast().nextOffset();
+            if (damage == null && base != expected) {
+                damage = new Damage(segment.file(), 0, "segment starts at offset " + base + " but the previous "
+                        + "segment ends at " + expected);
+            }
+            if (damage != null) {
+                segment.deleteNow();
+                dropped++;
+                continue;
+            }
+            boolean last = i == bases.size() - 1;
+            boolean belowRecoveryPoint = !last && bases.get(i + 1) <= recoveryPoint;
+            if (!belowRecoveryPoint || !segment.loadSealed()) {
+                Optional<Invalid> invalid = segment.recover(recoveryPoint,
+                        header -> epochs.assign(header.partitionLeaderEpoch(), header.baseOffset()));
+                walked.add(segment);
+                if (invalid.isPresent()) {
+                    damage = new Damage(segment.file(), invalid.get().position(), invalid.get().reason());
+                } else if (!last) {
+                    segment.seal();
+                }
+            }
+            segments.add(segment);
+        }
+        if (!segments.isEmpty() && segments.getLast().isSealed()) {
+            // the segments after it were dropped: it becomes the active segment again
+            segments.getLast().recover(BatchScanner.NEVER_VERIFY, header -> { });
+            if (!walked.contains(segments.getLast())) {
+                walked.add(segments.getLast());
+            }
+        }
+        if (damage != null) {
+            LOG.warn("Recovering {}: truncated {} at byte {}: {}; deleted {} later segment(s)", dir, damage.file(),
+                    damage.position(), damage.reason(), dropped);
+        }
+        long logStartOffset = applyLogStartOffset(dir, config, segments, walked, startCheckpoint);
+        long logEndOffset = segments.getLast().nextOffset();
+
+        epochs.truncateFromEnd(logEndOffset);
+        epochs.truncateFromStart(logStartOffset);
+        if (!epochs.entries().equals(before)) {
+            epochs.persist();
+        }
+        if (logStartOffset != startCheckpoint) {
+            CheckpointFile.writeOffset(dir.resolve(LOG_START_OFFSET_FILE), logStartOffset);
+        }
+        for (LogSegment segment : walked) {
+            segment.flushAll();
+        }
+        CheckpointFile.writeOffset(dir.resolve(RECOVERY_POINT_FILE), logEndOffset);
+        return new Loaded(List.copyOf(segments), logStartOffset, logEndOffset);
+    }
+
+    /** Drops the segments entirely below the checkpointed start offset; returns the effective log start offset. */
+    private static long applyLogStartOffset(Path dir, LogConfig config, List<LogSegment> segments,
+            List<LogSegment> walked, long startCheckpoint) throws IOException {
+        if (segments.isEmpty()) {
+            LogSegment fresh = LogSegment.create(dir, startCheckpoint, config);
+            segments.add(fresh);
+            walked.add(fresh);
+            return startCheckpoint;
+        }
+        long logEndOffset = segments.getLast().nextOffset();
+        if (startCheckpoint > logEndOffset) {
+            // The tail holding the start offset was lost in the crash: start an empty log there.
+            for (LogSegment segment : segments) {
+                segment.deleteNow();
+            }
+            segments.clear();
+            walked.clear();
+            return applyLogStartOffset(dir, config, segments, walked, startCheckpoint);
+        }
+        while (segments.size() > 1 && segments.getFirst().nextOffset() <= startCheckpoint) {
+            LogSegment gone = segments.removeFirst();
+            walked.remove(gone);
+            gone.deleteNow();
+        }
+        return Math.max(startCheckpoint, segments.getFirst().baseOffset());
+    }
+
+    private static List<Long> segmentBaseOffsets(Path dir) throws IOException {
+        var bases = new ArrayList<Long>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Matcher matcher = SEGMENT_NAME.matcher(file.getFileName().toString());
+                if (matcher.matches()) {
+                    bases.add(Long.parseLong(matcher.group(1)));
+                }
+            }
+        }
+        bases.sort(null);
+        return bases;
+    }
+
+    private static void deleteLeftovers(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                String name = file.getFileName().toString();
+                boolean orphanIndex = (name.endsWith(LogSegment.INDEX_SUFFIX)
+                        || name.endsWith(LogSegment.TIME_INDEX_SUFFIX))
+                        && !Files.exists(dir.resolve(name.substring(0, name.indexOf('.')) + LogSegment.LOG_SUFFIX));
+                if (name.endsWith(LogSegment.DELETED_SUFFIX) || name.endsWith(".tmp") || orphanIndex) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
+    }
+
+}

@@ -1,0 +1,388 @@
+package io.chronik.log;
+
+import io.chronik.log.BatchScanner.Batch;
+import io.chronik.log.BatchScanner.Invalid;
+import io.chronik.log.OffsetIndex.OffsetPosition;
+import io.chronik.log.TimeIndex.TimestampOffset;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * One segment of a partition log: {@code <base offset as 20 digits>.log} plus its {@link OffsetIndex}
+ * ({@code .index}) and {@link TimeIndex} ({@code .timeindex}).
+ *
+ * <p>Layout of the {@code .log} file: magic-v2 record batches back to back, exactly as appended (see
+ * {@link BatchHeader}); no file header, no padding, no preallocation, so the file length is the end of the last
+ * written batch. The first batch's base offset is the segment's base offset and offsets are contiguous.
+ *
+ * <p>Crash behaviour: bytes past the last {@code force()} may be missing, torn or garbage after a crash;
+ * {@link #recover} walks the file, truncates it at the first invalid batch and rebuilds both indexes.
+ *
+ * <p>Thread-safety: mutations ({@code append}, {@code seal}, {@code truncateTo}, {@code recover}) run under the
+ * owning log's append lock. Reads ({@code slice}, {@code findByTimestamp}, {@code forEachBatch}) may run
+ * concurrently from any thread; they are bounded by an end position the caller read before, so they only see
+ * whole batches.
+ */
+final class LogSegment {
+
+    static final String LOG_SUFFIX = ".log";
+    static final String INDEX_SUFFIX = ".index";
+    static final String TIME_INDEX_SUFFIX = ".timeindex";
+    static final String DELETED_SUFFIX = ".deleted";
+    private static final int READ_WINDOW = 2 * 1024;
+    private static final int SCAN_WINDOW = 64 * 1024;
+
+    private final Path dir;
+    private final long baseOffset;
+    private final FileChannel channel;
+    private final OffsetIndex offsetIndex;
+    private final TimeIndex timeIndex;
+    private final int indexIntervalBytes;
+    private volatile int size;
+    private volatile long nextOffset;
+    private volatile TimestampOffset maxTimestamp;
+    private volatile long firstBatchTimestamp = -1;
+    private int bytesSinceLastIndexEntry;
+    private volatile boolean sealed;
+
+    private LogSegment(Path dir, long baseOffset, LogConfig config) throws IOException {
+        this.dir = dir;
+        this.baseOffset = baseOffset;
+        this.channel = FileChannel.open(path(dir, baseOffset, LOG_SUFFIX), StandardOpenOption.CREATE,
+                StandardOpenOption.READ, StandardOpenOption.WRITE);
+        this.offsetIndex = new OffsetIndex(path(dir, baseOffset, INDEX_SUFFIX), baseOffset,
+                config.segmentIndexBytes());
+        this.timeIndex = new TimeIndex(path(dir, baseOffset, TIME_INDEX_SUFFIX), baseOffset,
+                config.segmentIndexBytes());
+        this.indexIntervalBytes = config.indexIntervalBytes();
+        resetState();
+    }
+
+    /** Creates an empty segment (any stale files of that name are emptied). */
+    static LogSegment create(Path dir, long baseOffset, LogConfig config) throws IOException {
+        var segment = new LogSegment(dir, baseOffset, config);
+        segment.channel.truncate(0);
+        segment.offsetIndex.truncateToEntries(0);
+        segment.timeIndex.truncateToEntries(0);
+        return segment;
+    }
+
+    /** Opens an existing segment without reading it; follow with {@link #loadSealed} or {@link #recover}. */
+    static LogSegment open(Path dir, long baseOffset, LogConfig config) throws IOException {
+        return new LogSegment(dir, baseOffset, config);
+    }
+
+    static Path path(Path dir, long baseOffset, String suffix) {
+        return dir.resolve(String.format("%020d%s", baseOffset, suffix));
+    }
+
+    long baseOffset() {
+        return baseOffset;
+    }
+
+    int size() {
+        return size;
+    }
+
+    /** Offset after the last batch of this segment. */
+    long nextOffset() {
+        return nextOffset;
+    }
+
+    TimestampOffset maxTimestamp() {
+        return maxTimestamp;
+    }
+
+    Path file() {
+        return path(dir, baseOffset, LOG_SUFFIX);
+    }
+
+    /** True when appending {@code header}'s batch would exceed a limit of this (non-empty) segment. */
+    boolean shouldRoll(BatchHeader header, LogConfig config) {
+        if (size == 0) {
+            return false;
+        }
+        return (long) size + header.sizeInBytes() > config.segmentBytes()
+                || firstBatchTimestamp >= 0 && header.maxTimestamp() - firstBatchTimestamp > config.segmentMs()
+                || offsetIndex.isFull() || timeIndex.isFull()
+                || header.lastOffset() - baseOffset > Integer.MAX_VALUE;
+    }
+
+    /** True when the segment is non-empty and its first batch is older than {@code segmentMs} at {@code nowMs}. */
+    boolean isOlderThan(long nowMs, long segmentMs) {
+        return size > 0 && firstBatchTimestamp >= 0 && nowMs - firstBatchTimestamp > segmentMs;
+    }
+
+    /** Appends the batch {@code batch[position, limit)}, already stamped, whose header is {@code header}. */
+    void append(ByteBuffer batch, BatchHeader header) throws IOException {
+        int position = size;
+        ByteBuffer bytes = batch.duplicate();
+        long at = position;
+        while (bytes.hasRemaining()) {
+            at += channel.write(bytes, at);
+        }
+        indexBatch(header, position);
+        size = position + header.sizeInBytes();
+        nextOffset = header.nextOffset();
+    }
+
+    private void indexBatch(BatchHeader header, int position) throws IOException {
+        if (position == 0) {
+            firstBatchTimestamp = header.maxTimestamp();
+        }
+        if (header.maxTimestamp() > maxTimestamp.timestamp()) {
+            maxTimestamp = new TimestampOffset(header.maxTimestamp(), header.baseOffset());
+        }
+        if (bytesSinceLastIndexEntry > indexIntervalBytes) {
+            offsetIndex.append(header.baseOffset(), position);
+            timeIndex.maybeAppend(maxTimestamp.timestamp(), maxTimestamp.offset());
+            bytesSinceLastIndexEntry = 0;
+        }
+        bytesSinceLastIndexEntry += header.sizeInBytes();
+    }
+
+    /** Closes the segment for appends: final time index entry, indexes become immutable (memory-mapped). */
+    void seal() throws IOException {
+        timeIndex.maybeAppend(maxTimestamp.timestamp(), maxTimestamp.offset());
+        offsetIndex.seal();
+        timeIndex.seal();
+        sealed = true;
+    }
+
+    boolean isSealed() {
+        return sealed;
+    }
+
+    /**
+     * Whole batches from the one holding {@code offset}, within {@code endPosition}, {@code maxBytes} (at least one
+     * batch when {@code minOneBatch}) and below {@code maxOffsetExclusive}; null when no batch of this segment
+     * reaches {@code offset}.
+     */
+    LogSlice slice(long offset, int maxBytes, long maxOffsetExclusive, boolean minOneBatch, int endPosition)
+            throws IOException {
+        var scanner = scannerFrom(offset, endPosition);
+        Batch first = firstBatchReaching(scanner, offset);
+        if (first == null) {
+            return null;
+        }
+        if (first.header().lastOffset() >= maxOffsetExclusive
+                || first.header().sizeInBytes() > maxBytes && !minOneBatch) {
+            return LogSlice.empty(offset);
+        }
+        long total = first.header().sizeInBytes();
+        while (scanner.next() instanceof Batch next && next.header().lastOffset() < maxOffsetExclusive
+                && total + next.header().sizeInBytes() <= maxBytes) {
+            total += next.header().sizeInBytes();
+        }
+        return new LogSlice(channel, first.position(), (int) total, first.header().baseOffset());
+    }
+
+    /** The first batch at or after {@code fromOffset} whose max timestamp is {@code >= timestamp}. */
+    Optional<BatchHeader> findByTimestamp(long timestamp, long fromOffset, int endPosition) throws IOException {
+        if (maxTimestamp.timestamp() < timestamp) {
+            return Optional.empty();
+        }
+        long start = Math.max(fromOffset, timeIndex.lookupBefore(timestamp).map(TimestampOffset::offset)
+                .orElse(baseOffset));
+        var scanner = scannerFrom(start, endPosition);
+        while (scanner.next() instanceof Batch batch) {
+            if (batch.header().lastOffset() >= fromOffset && batch.header().maxTimestamp() >= timestamp) {
+                return Optional.of(batch.header());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Visits the headers of the batches reaching {@code fromOffset} and starting below {@code endOffset}. */
+    void forEachBatch(long fromOffset, long endOffset, int endPosition, Consumer<BatchHeader> visitor)
+            throws IOException {
+        var scanner = scannerFrom(fromOffset, endPosition);
+        while (scanner.next() instanceof Batch batch && batch.header().baseOffset() < endOffset) {
+            if (batch.header().lastOffset() >= fromOffset) {
+                visitor.accept(batch.header());
+            }
+        }
+    }
+
+    private BatchScanner scannerFrom(long offset, int endPosition) {
+        OffsetPosition start = offsetIndex.lookup(offset);
+        return new BatchScanner(channel, start.position(), endPosition, READ_WINDOW, BatchScanner.NEVER_VERIFY);
+    }
+
+    private static Batch firstBatchReaching(BatchScanner scanner, long offset) throws IOException {
+        while (true) {
+            switch (scanner.next()) {
+                case Batch batch when batch.header().lastOffset() >= offset -> {
+                    return batch;
+                }
+                case Batch ignored -> { }
+                case BatchScanner.End end -> {
+                    return null;
+                }
+                case Invalid invalid -> throw new IOException("invalid batch at byte " + invalid.position() + " of "
+                        + "a readable region: " + invalid.reason());
+            }
+        }
+    }
+
+    /**
+     * Loads a sealed segment trusted to be whole (below the recovery point): sanity-checks both indexes and walks
+     * the batches after the last offset index entry. Returns false when an index is missing, incomplete or
+     * inconsistent, or the tail is not valid; the caller then calls {@link #recover}.
+     */
+    boolean loadSealed() throws IOException {
+        long fileSize = channel.size();
+        if (fileSize == 0 || !offsetIndex.loadSealed(fileSize) || !timeIndex.loadSealed(fileSize)
+                || timeIndex.lastEntry().isEmpty()) {
+            return false;
+        }
+        OffsetPosition last = offsetIndex.lookup(Long.MAX_VALUE);
+        var scanner = new BatchScanner(channel, last.position(), fileSize, SCAN_WINDOW, BatchScanner.NEVER_VERIFY);
+        TimestampOffset max = timeIndex.lastEntry().get();
+        long expected = last.offset();
+        long bytesSinceEntry = 0;
+        while (scanner.next() instanceof Batch batch) {
+            BatchHeader header = batch.header();
+            if (header.baseOffset() != expected || bytesSinceEntry > indexIntervalBytes) {
+                return false;
+            }
+            if (header.maxTimestamp() > max.timestamp()) {
+                max = new TimestampOffset(header.maxTimestamp(), header.baseOffset());
+            }
+            bytesSinceEntry += header.sizeInBytes();
+            expected = header.nextOffset();
+        }
+        if (scanner.position() != fileSize) {
+            return false;
+        }
+        size = (int) fileSize;
+        nextOffset = expected;
+        maxTimestamp = max;
+        sealed = true;
+        return true;
+    }
+
+    /**
+     * Rebuilds the indexes and in-memory state by walking the whole file, verifying the CRC of the batches reaching
+     * {@code verifyCrcFromOffset} and that offsets are contiguous from the base offset. Truncates the file at the
+     * first invalid batch and returns it; empty when the whole file is valid. {@code onValidBatch} sees each batch.
+     */
+    Optional<Invalid> recover(long verifyCrcFromOffset, Consumer<BatchHeader> onValidBatch) throws IOException {
+        offsetIndex.truncateToEntries(0);
+        timeIndex.truncateToEntries(0);
+        resetState();
+        sealed = false;
+        long fileSize = channel.size();
+        var scanner = new BatchScanner(channel, 0, fileSize, SCAN_WINDOW, verifyCrcFromOffset);
+        long expected = baseOffset;
+        int validEnd = 0;
+        Invalid invalid = null;
+        while (invalid == null) {
+            var step = scanner.next();
+            if (step instanceof Batch batch) {
+                if (batch.header().baseOffset() != expected) {
+                    invalid = new Invalid(batch.position(), "base offset " + batch.header().baseOffset()
+                            + " where " + expected + " was expected");
+                } else {
+                    indexBatch(batch.header(), batch.position());
+                    onValidBatch.accept(batch.header());
+                    expected = batch.header().nextOffset();
+                    validEnd = batch.position() + batch.header().sizeInBytes();
+                }
+            } else if (step instanceof Invalid bad) {
+                invalid = bad;
+            } else {
+                break;
+            }
+        }
+        if (invalid != null) {
+            channel.truncate(validEnd);
+        }
+        size = validEnd;
+        nextOffset = expected;
+        return Optional.ofNullable(invalid);
+    }
+
+    /**
+     * Removes every batch that reaches {@code offset}; the segment becomes writable again (indexes rebuilt). The
+     * truncation is forced so removed batches cannot reappear after a crash. Returns the new next offset.
+     */
+    long truncateTo(long offset) throws IOException {
+        var scanner = scannerFrom(offset, size);
+        Batch first = firstBatchReaching(scanner, offset);
+        if (first == null) {
+            return nextOffset;
+        }
+        channel.truncate(first.position());
+        channel.force(true);
+        recover(BatchScanner.NEVER_VERIFY, header -> { });
+        return nextOffset;
+    }
+
+    /** Forces the {@code .log} file's data. */
+    void flushLog() throws IOException {
+        channel.force(false);
+    }
+
+    /** Forces the {@code .log} file and both indexes. */
+    void flushAll() throws IOException {
+        channel.force(false);
+        offsetIndex.flush();
+        timeIndex.flush();
+    }
+
+    /** Renames the files to {@code *.deleted}; open channels (and in-flight {@link LogSlice}s) stay valid. */
+    void markDeleted() throws IOException {
+        for (String suffix : new String[] {LOG_SUFFIX, INDEX_SUFFIX, TIME_INDEX_SUFFIX}) {
+            Path file = path(dir, baseOffset, suffix);
+            if (Files.exists(file)) {
+                Files.move(file, file.resolveSibling(file.getFileName() + DELETED_SUFFIX),
+                        StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
+    /** Closes the channels and deletes the files, renamed or not. */
+    void closeAndDelete() throws IOException {
+        close();
+        for (String suffix : new String[] {LOG_SUFFIX, INDEX_SUFFIX, TIME_INDEX_SUFFIX}) {
+            Path file = path(dir, baseOffset, suffix);
+            Files.deleteIfExists(file.resolveSibling(file.getFileName() + DELETED_SUFFIX));
+        }
+    }
+
+    /** Deletes the files under their live names (segments dropped while opening the log). */
+    void deleteNow() throws IOException {
+        close();
+        for (String suffix : new String[] {LOG_SUFFIX, INDEX_SUFFIX, TIME_INDEX_SUFFIX}) {
+            Files.deleteIfExists(path(dir, baseOffset, suffix));
+        }
+    }
+
+    void close() throws IOException {
+        try (channel) {
+            offsetIndex.close();
+            timeIndex.close();
+        }
+    }
+
+    private void resetState() {
+        size = 0;
+        nextOffset = baseOffset;
+        maxTimestamp = new TimestampOffset(-1, baseOffset);
+        firstBatchTimestamp = -1;
+        bytesSinceLastIndexEntry = 0;
+    }
+
+    @Override
+    public String toString() {
+        return "LogSegment(" + file() + ", size=" + size + ", offsets=[" + baseOffset + ", " + nextOffset + "))";
+    }
+}

@@ -1,6 +1,8 @@
 package io.chronik.config;
 
 import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Everything a node needs to start, validated. Built once at start-up from the TOML file, the environment and the
@@ -12,6 +14,8 @@ import java.nio.file.Path;
  * @param kafkaAdvertised host:port given to clients in Metadata; port 0 means "the bound port"
  * @param kafka           Kafka-listener and broker-wide settings
  * @param logDefaults     defaults of the topic configs that shape partition logs
+ * @param cluster         cluster membership when the config file says {@code enabled = true}; empty for a
+ *                        standalone node
  */
 public record ServerConfig(
         int nodeId,
@@ -19,7 +23,27 @@ public record ServerConfig(
         HostPort kafkaBind,
         HostPort kafkaAdvertised,
         KafkaSettings kafka,
-        LogDefaults logDefaults) {
+        LogDefaults logDefaults,
+        Optional<ClusterConfig> cluster) {
+
+    public ServerConfig {
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(kafkaBind, "kafkaBind");
+        Objects.requireNonNull(kafkaAdvertised, "kafkaAdvertised");
+        Objects.requireNonNull(kafka, "kafka");
+        Objects.requireNonNull(logDefaults, "logDefaults");
+        Objects.requireNonNull(cluster, "cluster");
+        if (cluster.isPresent() && cluster.get().nodeId() != nodeId) {
+            throw new IllegalArgumentException(
+                    "nodeId " + nodeId + " differs from the cluster node id " + cluster.get().nodeId());
+        }
+    }
+
+    /** A standalone node's config (no cluster section). */
+    public ServerConfig(int nodeId, Path dataDir, HostPort kafkaBind, HostPort kafkaAdvertised, KafkaSettings kafka,
+                        LogDefaults logDefaults) {
+        this(nodeId, dataDir, kafkaBind, kafkaAdvertised, kafka, logDefaults, Optional.empty());
+    }
 
     /**
      * @param maxRequestBytes        largest request frame accepted ({@code socket.request.max.bytes}); a bigger frame

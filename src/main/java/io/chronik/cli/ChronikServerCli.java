@@ -1,0 +1,47 @@
+package io.chronik.cli;
+
+import io.chronik.config.LogLevel;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * Main class of {@code bin/chronik-server}: {@code start} and {@code version}. Exit status 0 on success (and after a
+ * clean stop), 1 for a user mistake with one {@code error:} line on stderr, 2 for an internal error with its stack
+ * trace; see {@link FailureReporter}.
+ */
+@Command(name = "chronik-server", mixinStandardHelpOptions = true,
+        description = "Chronik, a Kafka-wire-compatible streaming server.")
+public final class ChronikServerCli implements Callable<Integer> {
+
+    static final String PRODUCT = "Chronik Server";
+
+    @Spec
+    private CommandSpec spec;
+
+    private ChronikServerCli() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine(System.getenv(), SimpleLoggerSetup::configure).execute(args));
+    }
+
+    /** The command tree; tests pass their own environment and skip the logging set-up. */
+    static CommandLine commandLine(Map<String, String> env, Consumer<LogLevel> loggingSetup) {
+        var commandLine = new CommandLine(new ChronikServerCli());
+        commandLine.getCommandSpec().version(PRODUCT + " v" + ChronikVersion.current());
+        commandLine.addSubcommand(new StartCommand(env, loggingSetup));
+        commandLine.addSubcommand(new VersionCommand(PRODUCT));
+        return FailureReporter.install(commandLine);
+    }
+
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "missing command: start or version");
+    }
+}

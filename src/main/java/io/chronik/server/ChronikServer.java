@@ -1,13 +1,49 @@
 package io.chronik.server;
 
+import io.chronik.broker.ReplicaManager;
+import io.chronik.config.HostPort;
 import io.chronik.config.ServerConfig;
+import io.chronik.kafka.ApiHandler;
+import io.chronik.kafka.ApiRegistry;
+import io.chronik.kafka.KafkaListener;
+import io.chronik.kafka.data.DataApis;
+import io.chronik.kafka.topics.TopicApis;
+import io.chronik.metadata.LocalMetadataStore;
+import io.chronik.metadata.MetadataCommand;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A running Chronik node: wires storage, metadata, broker and the Kafka listener, and stops them in reverse order.
- * CONTRACT SKELETON — the wiring is being written; the CLI and tests use this API.
+ *
+ * <p>Start-up order: lock the data dir ({@code <dataDir>/.lock}, so two nodes never share it), open the metadata
+ * store, bind the Kafka listener, register this broker with its advertised address (port 0 there means the bound
+ * port), open the partition logs, then accept connections. {@link #close} undoes it in reverse.
  */
 public final class ChronikServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChronikServer.class);
+
+    private final List<AutoCloseable> resources;
+    private final KafkaListener listener;
+    private final CountDownLatch closedLatch = new CountDownLatch(1);
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private ChronikServer(List<AutoCloseable> resources, KafkaListener listener) {
+        this.resources = resources;
+        this.listener = listener;
+    }
 
     /**
      * Starts a node and returns once its Kafka listener accepts connections.
@@ -16,22 +52,87 @@ public final class ChronikServer implements AutoCloseable {
      * @throws IOException when the data dir cannot be used (message names the path)
      */
     public static ChronikServer start(ServerConfig config) throws IOException {
-        throw new UnsupportedOperationException("not implemented yet");
+        List<AutoCloseable> opened = new ArrayList<>();
+        try {
+            opened.add(lockDataDir(config.dataDir()));
+            LocalMetadataStore metadata = LocalMetadataStore.open(config.dataDir().resolve("metadata"), config.nodeId());
+            opened.add(metadata);
+            KafkaListener listener = KafkaListener.bind(config.kafkaBind(), config.kafka().maxRequestBytes());
+            opened.add(listener);
+            HostPort advertised = config.kafkaAdvertised().port() == 0
+                    ? new HostPort(config.kafkaAdvertised().host(), listener.port()) : config.kafkaAdvertised();
+            ServerConfig resolved = new ServerConfig(config.nodeId(), config.dataDir(), config.kafkaBind(), advertised,
+                    config.kafka(), config.logDefaults(), config.cluster());
+            metadata.submit(new MetadataCommand.RegisterBroker(config.nodeId(), advertised.host(), advertised.port(),
+                    null));
+            ReplicaManager replicas = new ReplicaManager(resolved, metadata);
+            opened.add(replicas);
+            replicas.start();
+            List<ApiHandler> handlers = new ArrayList<>(DataApis.handlers(replicas, metadata, resolved));
+            handlers.addAll(TopicApis.handlers(metadata, resolved));
+            listener.start(new ApiRegistry(handlers));
+            LOG.info("Kafka listener on {}, advertising {}", new HostPort(config.kafkaBind().host(), listener.port()),
+                    advertised);
+            return new ChronikServer(opened, listener);
+        } catch (IOException | RuntimeException e) {
+            closeAll(opened);
+            throw e;
+        }
+    }
+
+    private static AutoCloseable lockDataDir(Path dataDir) throws IOException {
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new IOException("Cannot create data directory " + dataDir + ": " + e, e);
+        }
+        Path lockFile = dataDir.resolve(".lock");
+        FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        } catch (IOException e) {
+            channel.close();
+            throw new IOException("Cannot lock data directory " + dataDir + ": " + e.getMessage(), e);
+        }
+        if (lock == null) {
+            channel.close();
+            throw new IOException("Data directory " + dataDir.toAbsolutePath()
+                    + " is in use by another Chronik server (" + lockFile + " is locked)");
+        }
+        return channel;
     }
 
     /** The port the Kafka listener is bound to (useful with port 0). */
     public int kafkaPort() {
-        throw new UnsupportedOperationException();
+        return listener.port();
     }
 
     /** Blocks until {@link #close} has been called (by a shutdown hook, say). */
     public void awaitShutdown() throws InterruptedException {
-        throw new UnsupportedOperationException();
+        closedLatch.await();
     }
 
     /** Stops accepting, closes connections, flushes and closes every log. Idempotent. */
     @Override
     public void close() {
-        throw new UnsupportedOperationException();
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        closeAll(resources);
+        LOG.info("Chronik server stopped");
+        closedLatch.countDown();
+    }
+
+    private static void closeAll(List<AutoCloseable> resources) {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                LOG.warn("Closing {} failed: {}", resources.get(i).getClass().getSimpleName(), e.toString());
+            }
+        }
     }
 }

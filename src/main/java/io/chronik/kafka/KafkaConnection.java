@@ -1,0 +1,214 @@
+package io.chronik.kafka;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.common.network.Send;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.SendBuilder;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.ResponseHeader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Kafka client connection on a blocking socket, served by two virtual threads:
+ * <ul>
+ *   <li>the <b>reader</b> reads a frame ({@code int32 size} + request), decodes it and calls its handler, in request
+ *       order, then queues the response future — at most {@link #MAX_IN_FLIGHT} of them, blocking when full;</li>
+ *   <li>the <b>writer</b> takes futures in queue order, waits for each and writes its response, so responses leave
+ *       strictly in request order (clients match them FIFO) whatever order they complete in. A null response (produce
+ *       with acks=0) writes nothing.</li>
+ * </ul>
+ * A protocol violation (bad size, unknown or unserved API or version, unparseable request) closes the connection at
+ * once with one WARN line; a clean end of input lets the writer send what is pending first.
+ */
+final class KafkaConnection {
+
+    static final int MAX_IN_FLIGHT = 100;
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaConnection.class);
+
+    /** A response to send in turn: its header fields, the future body, and the request that builds errors. */
+    private record Pending(int correlationId, ApiKeys apiKey, short version, AbstractRequest request,
+            CompletableFuture<ApiMessage> response) {}
+
+    private static final Pending END_OF_INPUT = new Pending(0, null, (short) 0, null, null);
+
+    private final SocketChannel socket;
+    private final InetSocketAddress peer;
+    private final RequestDecoder decoder;
+    private final ApiRegistry registry;
+    private final int maxRequestBytes;
+    private final Runnable onClose;
+    private final BlockingQueue<Pending> inFlight = new ArrayBlockingQueue<>(MAX_IN_FLIGHT);
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile Thread reader;
+    private volatile Thread writer;
+
+    KafkaConnection(SocketChannel socket, ApiRegistry registry, int maxRequestBytes, Runnable onClose)
+            throws IOException {
+        this.socket = socket;
+        this.peer = (InetSocketAddress) socket.getRemoteAddress();
+        this.registry = registry;
+        this.decoder = new RequestDecoder(registry);
+        this.maxRequestBytes = maxRequestBytes;
+        this.onClose = onClose;
+    }
+
+    void start() {
+        writer = Thread.ofVirtual().name("kafka-writer-" + peer).start(this::writeLoop);
+        reader = Thread.ofVirtual().name("kafka-reader-" + peer).start(this::readLoop);
+    }
+
+    private void readLoop() {
+        try {
+            while (!closed.get()) {
+                ByteBuffer frame = readFrame();
+                if (frame == null) {
+                    inFlight.put(END_OF_INPUT);
+                    return;
+                }
+                switch (decoder.decode(frame, peer.getAddress())) {
+                    case RequestDecoder.Rejected r -> {
+                        LOG.warn("Closing Kafka connection from {}: {}", peer, r.reason());
+                        close();
+                        return;
+                    }
+                    case RequestDecoder.UnsupportedApiVersions u -> {
+                        ApiVersionsHandler apiVersions = (ApiVersionsHandler) registry.handler(ApiKeys.API_VERSIONS);
+                        inFlight.put(new Pending(u.correlationId(), ApiKeys.API_VERSIONS, (short) 0, null,
+                                CompletableFuture.completedFuture(apiVersions.unsupportedVersionResponse())));
+                    }
+                    case RequestDecoder.Decoded d -> inFlight.put(new Pending(d.kafkaRequest().header().correlationId(),
+                            d.kafkaRequest().apiKey(), d.kafkaRequest().apiVersion(), d.request(), invoke(d)));
+                }
+            }
+        } catch (FrameException e) {
+            LOG.warn("Closing Kafka connection from {}: {}", peer, e.getMessage());
+            close();
+        } catch (ClosedChannelException | InterruptedException e) {
+            close();
+        } catch (IOException e) {
+            LOG.debug("Kafka connection from {} failed while reading: {}", peer, e.toString());
+            close();
+        }
+    }
+
+    private static CompletableFuture<ApiMessage> invoke(RequestDecoder.Decoded d) {
+        try {
+            CompletableFuture<ApiMessage> f = d.handler().handle(d.kafkaRequest());
+            return f != null ? f : CompletableFuture.failedFuture(
+                    new IllegalStateException(d.handler().getClass().getName() + " returned no future"));
+        } catch (Exception | Error e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** A frame that breaks the protocol before it can be decoded. */
+    private static final class FrameException extends IOException {
+        FrameException(String message) {
+            super(message);
+        }
+    }
+
+    /** Reads one frame; null at a clean end of input (between frames). */
+    private ByteBuffer readFrame() throws IOException {
+        ByteBuffer size = ByteBuffer.allocate(4);
+        if (!readFully(size, true)) {
+            return null;
+        }
+        int n = size.getInt(0);
+        if (n <= 0 || n > maxRequestBytes) {
+            throw new FrameException("request size " + n + " is outside 1-" + maxRequestBytes
+                    + " bytes (socket.request.max.bytes)");
+        }
+        ByteBuffer frame = ByteBuffer.allocate(n);
+        readFully(frame, false);
+        return frame.flip();
+    }
+
+    private boolean readFully(ByteBuffer buf, boolean endAllowed) throws IOException {
+        while (buf.hasRemaining()) {
+            if (socket.read(buf) < 0) {
+                if (endAllowed && buf.position() == 0) {
+                    return false;
+                }
+                throw new FrameException("the client closed the connection in the middle of a request (" + buf.position()
+                        + " of " + buf.capacity() + " bytes read)");
+            }
+        }
+        return true;
+    }
+
+    private void writeLoop() {
+        SocketTransferableChannel channel = new SocketTransferableChannel(socket);
+        try {
+            while (true) {
+                Pending p = inFlight.take();
+                if (p == END_OF_INPUT) {
+                    break;
+                }
+                Send send = responseSend(p);
+                if (send != null) {
+                    while (!send.completed()) {
+                        send.writeTo(channel);
+                    }
+                }
+            }
+        } catch (InterruptedException | ClosedChannelException e) {
+            // closed while waiting or writing
+        } catch (IOException e) {
+            LOG.debug("Kafka connection from {} failed while writing: {}", peer, e.toString());
+        } catch (RuntimeException e) {
+            LOG.error("Closing Kafka connection from {}: a response could not be encoded", peer, e);
+        }
+        close();
+    }
+
+    /** The response of {@code p} ready to write, or null when there is none to send. */
+    private Send responseSend(Pending p) throws InterruptedException {
+        ApiMessage body;
+        try {
+            body = p.response().get();
+        } catch (ExecutionException e) {
+            AbstractResponse error = p.request().getErrorResponse(0, KafkaErrors.toApiException(e.getCause()));
+            body = error == null ? null : error.data();
+        }
+        if (body == null) {
+            return null;
+        }
+        short headerVersion = p.apiKey() == ApiKeys.API_VERSIONS ? 0 : p.apiKey().responseHeaderVersion(p.version());
+        return SendBuilder.buildResponseSend(new ResponseHeader(p.correlationId(), headerVersion), body, p.version());
+    }
+
+    /** Closes the socket at once; pending responses are dropped. Idempotent. */
+    void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            socket.close();
+        } catch (IOException e) {
+            LOG.debug("Closing the socket of {} failed: {}", peer, e.toString());
+        }
+        Thread w = writer;
+        if (w != null && w != Thread.currentThread()) {
+            w.interrupt();
+        }
+        Thread r = reader;
+        if (r != null && r != Thread.currentThread()) {
+            r.interrupt();
+        }
+        onClose.run();
+    }
+}

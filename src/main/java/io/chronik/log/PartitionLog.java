@@ -131,15 +131,19 @@ public final class PartitionLog implements Closeable {
     public AppendResult append(ByteBuffer batch, int leaderEpoch, long logAppendTimeMs) throws IOException {
         requireBatch(batch);
         AppendResult result;
+        boolean flushNeeded;
         appendLock.lock();
         try {
             long baseOffset = logEndOffset;
             BatchStamper.stamp(batch, baseOffset, leaderEpoch, logAppendTimeMs);
             result = appendStamped(batch, BatchHeader.read(batch));
+            flushNeeded = isFlushNeeded();
         } finally {
             appendLock.unlock();
         }
-        requestFlushIfNeeded();
+        if (flushNeeded) {
+            flusher.requestFlush(this);
+        }
         return result;
     }
 
@@ -152,6 +156,7 @@ public final class PartitionLog implements Closeable {
     public AppendResult appendAsFollower(ByteBuffer batch) throws IOException {
         requireBatch(batch);
         AppendResult result;
+        boolean flushNeeded;
         appendLock.lock();
         try {
             BatchHeader header = BatchHeader.read(batch);
@@ -160,10 +165,13 @@ public final class PartitionLog implements Closeable {
                         + " but the log end offset is " + logEndOffset);
             }
             result = appendStamped(batch, header);
+            flushNeeded = isFlushNeeded();
         } finally {
             appendLock.unlock();
         }
-        requestFlushIfNeeded();
+        if (flushNeeded) {
+            flusher.requestFlush(this);
+        }
         return result;
     }
 
@@ -196,19 +204,11 @@ public final class PartitionLog implements Closeable {
         return next;
     }
 
-    private void requestFlushIfNeeded() {
+    /** Whether the flusher should run after an append: always by default, else by policy or a pending roll. */
+    private boolean isFlushNeeded() {
         LogConfig current = config;
-        boolean needed;
-        appendLock.lock();
-        try {
-            needed = current.syncEveryAppend() || !unflushedSealed.isEmpty()
-                    || logEndOffset - durable.value() >= current.flushMessages();
-        } finally {
-            appendLock.unlock();
-        }
-        if (needed) {
-            flusher.requestFlush(this);
-        }
+        return current.syncEveryAppend() || !unflushedSealed.isEmpty()
+                || logEndOffset - durable.value() >= current.flushMessages();
     }
 
     /**

@@ -83,7 +83,6 @@ final class StartCommand implements Callable<Integer> {
             server.close();
         }, "chronik-shutdown"));
         server.awaitShutdown();
-        log.info("Chronik Server stopped");
         return 0;
     }
 

@@ -6,7 +6,10 @@ import java.nio.channels.WritableByteChannel;
 
 /**
  * A run of whole record batches inside one segment file, to be sent without copying ({@link #transferTo}).
- * CONTRACT SKELETON — the log work may extend it (e.g. reference counting against segment deletion).
+ *
+ * <p>A slice needs no release: a deleted segment's channel stays open for the flusher's file delete delay (60 s by
+ * default) after the deletion, so a slice stays readable while it is being sent. Truncation ({@code truncateTo})
+ * cuts the file in place, so a slice over a truncated region may transfer fewer bytes than its size.
  *
  * @param channel      the segment file
  * @param position     byte position of the first batch

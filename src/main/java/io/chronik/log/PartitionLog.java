@@ -6,14 +6,11 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -35,6 +32,9 @@ import java.util.stream.Stream;
  * appends. Callers that need an atomic check-then-append (idempotent producers) hold their own lock around
  * {@link #append}. Do not interrupt a thread while it is inside this class or {@link LogSlice#transferTo}: an
  * interrupt during file IO closes the segment's {@code FileChannel} for every user (JDK interruptible channels).
+ *
+ * <p>This class is the facade the broker codes against; the work lives in {@link LogSegment}, {@link GroupCommit},
+ * {@link LogRecovery}, {@link RetentionPolicy} and {@link LeaderEpochCache}. Most of its length is the contract.
  */
 public final class PartitionLog implements Closeable {
 
@@ -52,21 +52,12 @@ public final class PartitionLog implements Closeable {
     private final LeaderEpochCache epochs;
     private final ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
     private final ReentrantLock appendLock = new ReentrantLock();
-    private final ReentrantLock flushLock = new ReentrantLock();
+    private final GroupCommit groupCommit;
     private final DurableOffset durable;
-    private final AtomicBoolean flushQueued = new AtomicBoolean();
-    /** Rolled segments whose data and indexes are not forced yet; guarded by appendLock. */
-    private final List<LogSegment> unflushedSealed = new ArrayList<>();
     private volatile LogConfig config;
     private volatile LogSegment active;
     private volatile long logStartOffset;
     private volatile long logEndOffset;
-    /** nanoTime of the oldest append not covered by a force, or -1; written under appendLock. */
-    private volatile long firstUnflushedAppendNanos = -1;
-    /** A segment file was created since the last force of the directory; guarded by appendLock. */
-    private boolean directorySyncNeeded;
-    /** Guarded by flushLock. */
-    private long recoveryPoint;
     private volatile boolean closed;
 
     private PartitionLog(Path dir, LogConfig config, LogFlusher flusher, LeaderEpochCache epochs,
@@ -81,8 +72,8 @@ public final class PartitionLog implements Closeable {
         this.active = loaded.segments().getLast();
         this.logStartOffset = loaded.logStartOffset();
         this.logEndOffset = active.nextOffset();
-        this.recoveryPoint = loaded.recoveryPoint();
-        this.durable = new DurableOffset(logEndOffset);
+        this.groupCommit = new GroupCommit(dir, appendLock, logEndOffset, loaded.recoveryPoint());
+        this.durable = groupCommit.durable();
     }
 
     /**
@@ -137,7 +128,7 @@ public final class PartitionLog implements Closeable {
             long baseOffset = logEndOffset;
             BatchStamper.stamp(batch, baseOffset, leaderEpoch, logAppendTimeMs);
             result = appendStamped(batch, BatchHeader.read(batch));
-            flushNeeded = isFlushNeeded();
+            flushNeeded = groupCommit.isFlushNeeded(config, logEndOffset);
         } finally {
             appendLock.unlock();
         }
@@ -165,7 +156,7 @@ public final class PartitionLog implements Closeable {
                         + " but the log end offset is " + logEndOffset);
             }
             result = appendStamped(batch, header);
-            flushNeeded = isFlushNeeded();
+            flushNeeded = groupCommit.isFlushNeeded(config, logEndOffset);
         } finally {
             appendLock.unlock();
         }
@@ -185,9 +176,7 @@ public final class PartitionLog implements Closeable {
             epochs.persist();
         }
         segment.append(batch, header);
-        if (firstUnflushedAppendNanos < 0) {
-            firstUnflushedAppendNanos = System.nanoTime();
-        }
+        groupCommit.onAppend();
         logEndOffset = header.nextOffset();
         return new AppendResult(header.baseOffset(), header.lastOffset(), header.maxTimestamp(), logStartOffset);
     }
@@ -196,19 +185,11 @@ public final class PartitionLog implements Closeable {
     private LogSegment roll() throws IOException {
         LogSegment old = active;
         old.seal();
-        unflushedSealed.add(old);
         LogSegment next = LogSegment.create(dir, logEndOffset, config);
+        groupCommit.onRoll(old);
         segments.put(next.baseOffset(), next);
         active = next;
-        directorySyncNeeded = true;
         return next;
-    }
-
-    /** Whether the flusher should run after an append: always by default, else by policy or a pending roll. */
-    private boolean isFlushNeeded() {
-        LogConfig current = config;
-        return current.syncEveryAppend() || !unflushedSealed.isEmpty()
-                || logEndOffset - durable.value() >= current.flushMessages();
     }
 
     /**
@@ -228,81 +209,20 @@ public final class PartitionLog implements Closeable {
     }
 
     boolean markFlushQueued() {
-        return flushQueued.compareAndSet(false, true);
+        return groupCommit.markQueued();
     }
 
     void clearFlushQueued() {
-        flushQueued.set(false);
+        groupCommit.clearQueued();
     }
 
-    /** True when a relaxed log holds unflushed appends older than its {@code flush.ms}. */
     boolean isFlushDue(long nowNanos) {
-        LogConfig current = config;
-        long first = firstUnflushedAppendNanos;
-        return !current.syncEveryAppend() && first >= 0
-                && nowNanos - first >= TimeUnit.MILLISECONDS.toNanos(current.flushMs());
+        return groupCommit.isFlushDue(config, nowNanos);
     }
 
-    /**
-     * Forces everything appended so far: first the rolled segments not yet forced (data and indexes; then the
-     * recovery point moves past them), then the active segment's data (its indexes are rebuilt by recovery, so they
-     * are not forced), then the directory if a segment was created; finally advances the durable offset and wakes
-     * the waiters. Called by the flusher threads; serialized by flushLock.
-     */
+    /** Forces everything appended so far and advances the durable offset (see {@link GroupCommit}). */
     void flush() throws IOException {
-        flushLock.lock();
-        try {
-            if (closed) {
-                return;
-            }
-            durable.throwIfFailed();
-            long target;
-            List<LogSegment> sealed;
-            LogSegment current;
-            boolean syncDirectory;
-            appendLock.lock();
-            try {
-                target = logEndOffset;
-                sealed = List.copyOf(unflushedSealed);
-                current = active;
-                syncDirectory = directorySyncNeeded;
-                directorySyncNeeded = false;
-                firstUnflushedAppendNanos = -1;
-            } finally {
-                appendLock.unlock();
-            }
-            if (target <= durable.value() && sealed.isEmpty() && !syncDirectory) {
-                return;
-            }
-            forceAndAdvance(target, sealed, current, syncDirectory);
-        } catch (IOException e) {
-            durable.fail(e);
-            throw e;
-        } finally {
-            flushLock.unlock();
-        }
-    }
-
-    private void forceAndAdvance(long target, List<LogSegment> sealed, LogSegment current, boolean syncDirectory)
-            throws IOException {
-        for (LogSegment segment : sealed) {
-            segment.flushAll();
-        }
-        current.flushLog();
-        if (syncDirectory) {
-            CheckpointFile.forceDirectory(dir);
-        }
-        if (!sealed.isEmpty()) {
-            CheckpointFile.writeOffset(dir.resolve(LogRecovery.RECOVERY_POINT_FILE), target);
-            recoveryPoint = target;
-            appendLock.lock();
-            try {
-                unflushedSealed.removeAll(sealed);
-            } finally {
-                appendLock.unlock();
-            }
-        }
-        durable.advanceTo(target);
+        groupCommit.flush(() -> new GroupCommit.Tail(logEndOffset, active, closed));
     }
 
     /**
@@ -415,7 +335,7 @@ public final class PartitionLog implements Closeable {
     /** Unlinks a segment from the log; its files go once in-flight reads are done. Holds appendLock. */
     private void removeSegment(LogSegment segment) throws IOException {
         segments.remove(segment.baseOffset());
-        unflushedSealed.remove(segment);
+        groupCommit.onRemove(segment);
         segment.markDeleted();
         flusher.deleteLater(segment);
     }
@@ -426,6 +346,7 @@ public final class PartitionLog implements Closeable {
      * log and restarts it at {@code offset}. The truncation is durable when this returns.
      */
     public void truncateTo(long offset) throws IOException {
+        ReentrantLock flushLock = groupCommit.flushLock();
         flushLock.lock();
         appendLock.lock();
         try {
@@ -440,16 +361,12 @@ public final class PartitionLog implements Closeable {
                 for (LogSegment later : List.copyOf(segments.tailMap(holder.baseOffset(), false).values())) {
                     removeSegment(later);
                 }
-                unflushedSealed.remove(holder);
+                groupCommit.onRemove(holder);
                 logEndOffset = holder.truncateTo(offset);
                 active = holder;
             }
             CheckpointFile.forceDirectory(dir);
-            durable.lowerTo(logEndOffset);
-            if (recoveryPoint > logEndOffset) {
-                recoveryPoint = logEndOffset;
-                CheckpointFile.writeOffset(dir.resolve(LogRecovery.RECOVERY_POINT_FILE), recoveryPoint);
-            }
+            groupCommit.onTruncate(logEndOffset);
             if (epochs.truncateFromEnd(logEndOffset)) {
                 epochs.persist();
             }
@@ -501,29 +418,16 @@ public final class PartitionLog implements Closeable {
     /** Rolls by {@code segment.ms} and deletes segments beyond {@code retention.ms}/{@code retention.bytes}. */
     public void enforceRetention(long nowMs) throws IOException {
         LogConfig current = config;
-        boolean byTime = current.deleteRetention() && current.retentionMs() >= 0;
-        boolean bySize = current.deleteRetention() && current.retentionBytes() >= 0;
         boolean rolled = false;
         appendLock.lock();
         try {
             ensureWritable();
-            LogSegment head = active;
-            if (head.isOlderThan(nowMs, current.segmentMs())
-                    || byTime && head.size() > 0 && nowMs - head.maxTimestamp().timestamp() > current.retentionMs()) {
+            if (RetentionPolicy.shouldRollActive(active, current, nowMs)) {
                 roll();
                 rolled = true;
             }
-            long excess = sizeInBytes() - current.retentionBytes();
-            long newStart = logStartOffset;
-            for (LogSegment segment : segments.values()) {
-                boolean expired = byTime && nowMs - segment.maxTimestamp().timestamp() > current.retentionMs();
-                boolean oversize = bySize && excess - segment.size() >= 0;
-                if (segment == active || !expired && !oversize) {
-                    break;
-                }
-                excess -= segment.size();
-                newStart = segments.higherKey(segment.baseOffset());
-            }
+            long newStart = RetentionPolicy.logStartAfterRetention(segments.values(), current, nowMs,
+                    logStartOffset);
             if (newStart > logStartOffset) {
                 advanceLogStartOffset(newStart);
             }
@@ -564,6 +468,7 @@ public final class PartitionLog implements Closeable {
      */
     @Override
     public void close() throws IOException {
+        ReentrantLock flushLock = groupCommit.flushLock();
         flushLock.lock();
         appendLock.lock();
         try {
@@ -573,12 +478,7 @@ public final class PartitionLog implements Closeable {
             closed = true;
             flusher.unregister(this);
             try {
-                for (LogSegment segment : unflushedSealed) {
-                    segment.flushAll();
-                }
-                active.flushLog();
-                CheckpointFile.writeOffset(dir.resolve(LogRecovery.RECOVERY_POINT_FILE), logEndOffset);
-                durable.advanceTo(logEndOffset);
+                groupCommit.flushForClose(active, logEndOffset);
             } finally {
                 for (LogSegment segment : segments.values()) {
                     segment.close();

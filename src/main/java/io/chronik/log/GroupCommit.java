@@ -1,0 +1,167 @@
+package io.chronik.log;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+/**
+ * The flush bookkeeping of one partition log: what was appended but not yet forced, the force that makes it
+ * durable, and the {@code recovery-point} checkpoint.
+ *
+ * <p>A force covers, in order: every rolled segment not forced yet (data and both indexes; afterwards the recovery
+ * point moves past them), the active segment's data ({@code force(false)}; its indexes are rebuilt by recovery,
+ * so they are never forced), and the directory when a segment file was created (so the new file's name is
+ * durable). Then the durable offset advances to the log end offset captured before the force, waking every waiter.
+ *
+ * <p>Thread-safety: methods documented "under the append lock" must be called with the owning log's append lock
+ * held; {@link #flush} takes the flush lock, then briefly the append lock to capture the work. The flush lock
+ * serializes forces with truncation and close, which take it before the append lock.
+ */
+final class GroupCommit {
+
+    /** The log's state a force must cover, captured under the append lock. */
+    record Tail(long logEndOffset, LogSegment active, boolean closed) {}
+
+    private final Path dir;
+    private final ReentrantLock appendLock;
+    private final ReentrantLock flushLock = new ReentrantLock();
+    private final DurableOffset durable;
+    private final AtomicBoolean queued = new AtomicBoolean();
+    /** Rolled segments whose data and indexes are not forced yet; under the append lock. */
+    private final List<LogSegment> unflushedSealed = new ArrayList<>();
+    /** A segment file was created since the directory was last forced; under the append lock. */
+    private boolean directorySyncNeeded;
+    /** nanoTime of the oldest append not covered by a force, or -1; written under the append lock. */
+    private volatile long firstUnflushedAppendNanos = -1;
+    /** Under the flush lock. */
+    private long recoveryPoint;
+
+    GroupCommit(Path dir, ReentrantLock appendLock, long durableEndOffset, long recoveryPoint) {
+        this.dir = dir;
+        this.appendLock = appendLock;
+        this.durable = new DurableOffset(durableEndOffset);
+        this.recoveryPoint = recoveryPoint;
+    }
+
+    DurableOffset durable() {
+        return durable;
+    }
+
+    ReentrantLock flushLock() {
+        return flushLock;
+    }
+
+    /** Under the append lock: an append was written. */
+    void onAppend() {
+        if (firstUnflushedAppendNanos < 0) {
+            firstUnflushedAppendNanos = System.nanoTime();
+        }
+    }
+
+    /** Under the append lock: {@code sealed} was rolled and a new segment file created. */
+    void onRoll(LogSegment sealed) {
+        unflushedSealed.add(sealed);
+        directorySyncNeeded = true;
+    }
+
+    /** Under the append lock: {@code segment} left the log (deleted, or made active again by truncation). */
+    void onRemove(LogSegment segment) {
+        unflushedSealed.remove(segment);
+    }
+
+    /** Under the append lock: whether to queue a flush after an append (always by default, else by policy). */
+    boolean isFlushNeeded(LogConfig config, long logEndOffset) {
+        return config.syncEveryAppend() || !unflushedSealed.isEmpty()
+                || logEndOffset - durable.value() >= config.flushMessages();
+    }
+
+    /** True when a relaxed log holds unflushed appends older than its {@code flush.ms}. */
+    boolean isFlushDue(LogConfig config, long nowNanos) {
+        long first = firstUnflushedAppendNanos;
+        return !config.syncEveryAppend() && first >= 0
+                && nowNanos - first >= TimeUnit.MILLISECONDS.toNanos(config.flushMs());
+    }
+
+    boolean markQueued() {
+        return queued.compareAndSet(false, true);
+    }
+
+    void clearQueued() {
+        queued.set(false);
+    }
+
+    /** Forces what {@code tail} (called under the append lock) reports and advances the durable offset. */
+    void flush(Supplier<Tail> tail) throws IOException {
+        flushLock.lock();
+        try {
+            durable.throwIfFailed();
+            Tail captured;
+            List<LogSegment> sealed;
+            boolean syncDirectory;
+            appendLock.lock();
+            try {
+                captured = tail.get();
+                sealed = List.copyOf(unflushedSealed);
+                syncDirectory = directorySyncNeeded;
+                directorySyncNeeded = false;
+                firstUnflushedAppendNanos = -1;
+            } finally {
+                appendLock.unlock();
+            }
+            if (captured.closed()
+                    || captured.logEndOffset() <= durable.value() && sealed.isEmpty() && !syncDirectory) {
+                return;
+            }
+            for (LogSegment segment : sealed) {
+                segment.flushAll();
+            }
+            captured.active().flushLog();
+            if (syncDirectory) {
+                CheckpointFile.forceDirectory(dir);
+            }
+            if (!sealed.isEmpty()) {
+                writeRecoveryPoint(captured.logEndOffset());
+                appendLock.lock();
+                try {
+                    unflushedSealed.removeAll(sealed);
+                } finally {
+                    appendLock.unlock();
+                }
+            }
+            durable.advanceTo(captured.logEndOffset());
+        } catch (IOException e) {
+            durable.fail(e);
+            throw e;
+        } finally {
+            flushLock.unlock();
+        }
+    }
+
+    /** Under the flush and append locks: the log was truncated to {@code logEndOffset}. */
+    void onTruncate(long logEndOffset) throws IOException {
+        durable.lowerTo(logEndOffset);
+        if (recoveryPoint > logEndOffset) {
+            writeRecoveryPoint(logEndOffset);
+        }
+    }
+
+    /** Under the flush and append locks: forces everything (clean close); the recovery point becomes the end. */
+    void flushForClose(LogSegment active, long logEndOffset) throws IOException {
+        for (LogSegment segment : unflushedSealed) {
+            segment.flushAll();
+        }
+        active.flushLog();
+        writeRecoveryPoint(logEndOffset);
+        durable.advanceTo(logEndOffset);
+    }
+
+    private void writeRecoveryPoint(long offset) throws IOException {
+        CheckpointFile.writeOffset(dir.resolve(LogRecovery.RECOVERY_POINT_FILE), offset);
+        recoveryPoint = offset;
+    }
+}

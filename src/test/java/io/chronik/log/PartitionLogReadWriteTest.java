@@ -163,6 +163,40 @@ class PartitionLogReadWriteTest extends LogTestBase {
         assertThrows(IllegalArgumentException.class, () -> follower.appendAsFollower(batch(1, 1)));
     }
 
+    @Test
+    void concurrentReadersSeeOnlyWholeBatchesWhileAppendsRoll() throws Exception {
+        PartitionLog log = open(config(2048));
+        var failure = new java.util.concurrent.atomic.AtomicReference<Throwable>();
+        var done = new java.util.concurrent.atomic.AtomicBoolean();
+        var readers = new ArrayList<Thread>();
+        for (int r = 0; r < 4; r++) {
+            readers.add(Thread.ofVirtual().start(() -> {
+                try {
+                    long offset = 0;
+                    while (!done.get() || offset < log.logEndOffset()) {
+                        List<RecordBatch> batches = batchesOf(log.read(offset, 1000, Long.MAX_VALUE, true));
+                        for (RecordBatch b : batches) {
+                            assertEquals(offset, b.baseOffset());
+                            offset = b.nextOffset();
+                        }
+                    }
+                } catch (Throwable t) {
+                    failure.set(t);
+                }
+            }));
+        }
+        for (int i = 0; i < 500; i++) {
+            log.append(batch(1 + i % 3, i, 40), 0, -1);
+        }
+        done.set(true);
+        for (Thread reader : readers) {
+            reader.join();
+        }
+        if (failure.get() != null) {
+            throw new AssertionError(failure.get());
+        }
+    }
+
     static List<String> segmentFiles(PartitionLog log) throws java.io.IOException {
         try (var files = java.nio.file.Files.list(log.dir())) {
             return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".log")).sorted().toList();

@@ -13,8 +13,16 @@ public final class TopicApis {
 
     public static List<ApiHandler> handlers(MetadataStore metadata, ServerConfig config) {
         TopicCreator creator = new TopicCreator(metadata, config);
+        ConfigChanges changes = new ConfigChanges(metadata, config);
         return List.of(
                 new MetadataHandler(metadata, config, creator),
-                new CreateTopicsHandler(config, creator));
+                new CreateTopicsHandler(config, creator),
+                new DeleteTopicsHandler(metadata),
+                new CreatePartitionsHandler(metadata),
+                new DescribeConfigsHandler(metadata, config),
+                new AlterConfigsHandler(changes),
+                new IncrementalAlterConfigsHandler(changes, config),
+                new DescribeClusterHandler(metadata),
+                new DescribeTopicPartitionsHandler(metadata));
     }
 }

@@ -69,6 +69,7 @@ public final class Partition {
         long hw = config.flushMessages() <= 1 ? partitionLog.durableEndOffset() : partitionLog.logEndOffset();
         Partition p = new Partition(tp, topicId, partitionLog, config, image.leaderEpoch(), hw);
         p.rebuildProducerState();
+        p.catchUpHighWatermark();
         return p;
     }
 
@@ -88,6 +89,18 @@ public final class Partition {
         if (producers.size() > 0) {
             log.info("Rebuilt state of {} producers of {} in {} ms", producers.size(), tp,
                     (System.nanoTime() - start) / 1_000_000);
+        }
+    }
+
+    /** Under the strict policy, starts moving the HW if the recovered log holds data not yet known durable. */
+    private void catchUpHighWatermark() {
+        appendLock.lock();
+        try {
+            if (strict() && highWatermark.get() < partitionLog.logEndOffset()) {
+                startAdvancerIfIdle();
+            }
+        } finally {
+            appendLock.unlock();
         }
     }
 

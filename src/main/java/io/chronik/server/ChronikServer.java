@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Start-up order: lock the data dir ({@code <dataDir>/.lock}, so two nodes never share it), open the metadata
  * store, bind the Kafka listener, register this broker with its advertised address (port 0 there means the bound
- * port), open the partition logs, then accept connections. {@link #close} undoes it in reverse.
+ * port; the registered address is what clients are given, so the rest of the node reads it from the metadata image),
+ * open the partition logs, then accept connections. {@link #close} undoes it in reverse.
  */
 public final class ChronikServer implements AutoCloseable {
 
@@ -61,15 +62,13 @@ public final class ChronikServer implements AutoCloseable {
             opened.add(listener);
             HostPort advertised = config.kafkaAdvertised().port() == 0
                     ? new HostPort(config.kafkaAdvertised().host(), listener.port()) : config.kafkaAdvertised();
-            ServerConfig resolved = new ServerConfig(config.nodeId(), config.dataDir(), config.kafkaBind(), advertised,
-                    config.kafka(), config.logDefaults(), config.cluster());
             metadata.submit(new MetadataCommand.RegisterBroker(config.nodeId(), advertised.host(), advertised.port(),
                     null));
-            ReplicaManager replicas = new ReplicaManager(resolved, metadata);
+            ReplicaManager replicas = new ReplicaManager(config, metadata);
             opened.add(replicas);
             replicas.start();
-            List<ApiHandler> handlers = new ArrayList<>(DataApis.handlers(replicas, metadata, resolved));
-            handlers.addAll(TopicApis.handlers(metadata, resolved));
+            List<ApiHandler> handlers = new ArrayList<>(DataApis.handlers(replicas, metadata, config));
+            handlers.addAll(TopicApis.handlers(metadata, config));
             listener.start(new ApiRegistry(handlers));
             LOG.info("Kafka listener on {}, advertising {}", new HostPort(config.kafkaBind().host(), listener.port()),
                     advertised);

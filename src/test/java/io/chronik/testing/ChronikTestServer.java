@@ -5,6 +5,7 @@ import io.chronik.config.ServerConfig;
 import io.chronik.server.ChronikServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -51,9 +52,21 @@ public final class ChronikTestServer implements AutoCloseable {
         return new ChronikTestServer(customize.apply(ServerConfig.standalone(dataDir, new HostPort("127.0.0.1", 0))));
     }
 
+    /** {@code c} with another bind port; copies every other component, whatever the record's current shape. */
     private static ServerConfig withBindPort(ServerConfig c, int port) {
-        return new ServerConfig(c.nodeId(), c.dataDir(), new HostPort(c.kafkaBind().host(), port), c.kafkaAdvertised(),
-                c.kafka(), c.logDefaults(), c.cluster());
+        RecordComponent[] components = ServerConfig.class.getRecordComponents();
+        Object[] values = new Object[components.length];
+        Class<?>[] types = new Class<?>[components.length];
+        try {
+            for (int i = 0; i < components.length; i++) {
+                types[i] = components[i].getType();
+                values[i] = components[i].getName().equals("kafkaBind") ? new HostPort(c.kafkaBind().host(), port)
+                        : components[i].getAccessor().invoke(c);
+            }
+            return ServerConfig.class.getDeclaredConstructor(types).newInstance(values);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("Cannot copy " + c, e);
+        }
     }
 
     /** "127.0.0.1:port", for {@code bootstrap.servers}. */

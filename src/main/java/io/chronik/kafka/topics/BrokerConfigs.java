@@ -1,9 +1,11 @@
 package io.chronik.kafka.topics;
 
+import io.chronik.config.HostPort;
 import io.chronik.config.ServerConfig;
 import io.chronik.metadata.ConfigEntry;
 import io.chronik.metadata.ConfigSource;
 import io.chronik.metadata.ConfigType;
+import io.chronik.metadata.MetadataImage;
 import io.chronik.metadata.TopicConfigs;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -20,16 +22,20 @@ final class BrokerConfigs {
     private BrokerConfigs() {
     }
 
-    static List<ConfigEntry> describe(ServerConfig config) {
+    static List<ConfigEntry> describe(ServerConfig config, MetadataImage image) {
+        MetadataImage.BrokerInfo self = image.brokers().get(config.nodeId());
+        HostPort advertised = self == null ? config.kafkaAdvertised() : new HostPort(self.host(), self.port());
+        HostPort bind = config.kafkaBind().port() != 0 || self == null ? config.kafkaBind()
+                : new HostPort(config.kafkaBind().host(), self.port());
         ServerConfig.KafkaSettings kafka = config.kafka();
         ServerConfig.KafkaSettings defaults = ServerConfig.KafkaSettings.DEFAULT;
         List<ConfigEntry> entries = new ArrayList<>();
         entries.add(fixed("broker.id", Integer.toString(config.nodeId()), ConfigType.INT,
                 "The id of this node (node.id)."));
         entries.add(fixed("node.id", Integer.toString(config.nodeId()), ConfigType.INT, "The id of this node."));
-        entries.add(fixed("listeners", "PLAINTEXT://" + config.kafkaBind(), ConfigType.LIST,
+        entries.add(fixed("listeners", "PLAINTEXT://" + bind, ConfigType.LIST,
                 "The Kafka listener's bind address."));
-        entries.add(fixed("advertised.listeners", "PLAINTEXT://" + config.kafkaAdvertised(), ConfigType.LIST,
+        entries.add(fixed("advertised.listeners", "PLAINTEXT://" + advertised, ConfigType.LIST,
                 "The address given to clients in Metadata responses."));
         entries.add(fixed("log.dirs", config.dataDir().resolve("logs").toString(), ConfigType.LIST,
                 "The directory holding the partition logs."));

@@ -86,7 +86,7 @@ final class DescribeConfigsHandler implements ApiHandler {
                     throw new ChronikException(ErrorCode.INVALID_REQUEST, "Unexpected broker id, expected "
                             + config.nodeId() + " or empty string, but received " + name);
                 }
-                yield BrokerConfigs.describe(config);
+                yield BrokerConfigs.describe(config, metadata.current());
             }
             default -> throw new ChronikException(ErrorCode.INVALID_REQUEST,
                     "Chronik does not support configs of resource type " + type);

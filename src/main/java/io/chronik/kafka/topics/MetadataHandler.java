@@ -78,13 +78,15 @@ final class MetadataHandler implements ApiHandler {
 
     private MetadataResponseTopic lookup(MetadataRequestData.MetadataRequestTopic wanted, MetadataRequestData req) {
         MetadataImage image = metadata.current();
+        Uuid id = wanted.topicId();
+        if (id != null && !id.equals(Uuid.ZERO_UUID)) {
+            return image.topicById(TopicIds.fromKafka(id)).map(t -> topicResponse(image, t, req))
+                    .orElseGet(() -> new MetadataResponseTopic().setTopicId(id).setName(null)
+                            .setErrorCode(Errors.UNKNOWN_TOPIC_ID.code()));
+        }
         if (wanted.name() == null) {
-            Uuid id = wanted.topicId();
-            Optional<TopicImage> byId = id == null || id.equals(Uuid.ZERO_UUID) ? Optional.empty()
-                    : image.topicById(TopicIds.fromKafka(id));
-            return byId.map(t -> topicResponse(image, t, req)).orElseGet(() -> new MetadataResponseTopic()
-                    .setTopicId(id == null ? Uuid.ZERO_UUID : id).setName(null)
-                    .setErrorCode(Errors.UNKNOWN_TOPIC_ID.code()));
+            return new MetadataResponseTopic().setTopicId(Uuid.ZERO_UUID).setName(null)
+                    .setErrorCode(Errors.INVALID_REQUEST.code());
         }
         String name = wanted.name();
         Optional<TopicImage> topic = image.topic(name);

@@ -234,8 +234,12 @@ public final class Partition {
      * Reads whole batches from the one containing {@code offset}, below the HW.
      *
      * @throws io.chronik.log.OffsetOutOfRangeException when {@code offset} is outside [log start, log end]
+     * @throws ChronikException NOT_LEADER_OR_FOLLOWER once the partition was closed or deleted
      */
     public FetchedData read(long offset, int maxBytes, boolean minOneBatch) throws IOException {
+        if (closed) {
+            throw new ChronikException(ErrorCode.NOT_LEADER_OR_FOLLOWER, tp + " is no longer served here");
+        }
         long hw = highWatermark.get();
         LogSlice slice = partitionLog.read(offset, maxBytes, hw, minOneBatch);
         return new FetchedData(slice, hw, partitionLog.logStartOffset());

@@ -67,7 +67,12 @@ final class HighWatermark {
             }
             Waiter waiter = new Waiter(offset, future);
             waiters.add(waiter);
-            future.whenComplete((r, e) -> remove(waiter));
+            // Waiters completed by an advance were already polled; only timed-out ones need removing.
+            future.whenComplete((r, e) -> {
+                if (r != ErrorCode.NONE) {
+                    remove(waiter);
+                }
+            });
         } finally {
             lock.unlock();
         }

@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -76,17 +75,8 @@ public final class ReplicaManager implements AutoCloseable {
         return logsDir;
     }
 
-    public int nodeId() {
-        return config.nodeId();
-    }
-
     public MetadataImage image() {
         return metadata.current();
-    }
-
-    /** The local replica of {@code tp}, if this node holds one. */
-    public Optional<Partition> partition(TopicPartition tp) {
-        return Optional.ofNullable(partitions.get(tp));
     }
 
     /**

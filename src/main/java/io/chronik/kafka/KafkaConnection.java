@@ -143,8 +143,8 @@ final class KafkaConnection {
                 if (endAllowed && buf.position() == 0) {
                     return false;
                 }
-                throw new FrameException("the client closed the connection in the middle of a request (" + buf.position()
-                        + " of " + buf.capacity() + " bytes read)");
+                throw new FrameException("the client closed the connection in the middle of a request ("
+                        + buf.position() + " of " + buf.capacity() + " bytes read)");
             }
         }
         return true;

@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  */
 final class ConfigValue {
 
-    private static final Pattern THROTTLED_REPLICAS = Pattern.compile("\\*|(\\s*\\d+\\s*:\\s*\\d+\\s*)(,\\s*\\d+\\s*:\\s*\\d+\\s*)*|");
+    private static final Pattern THROTTLED_REPLICAS =
+            Pattern.compile("\\*|(\\s*\\d+\\s*:\\s*\\d+\\s*)(,\\s*\\d+\\s*:\\s*\\d+\\s*)*|");
 
     private ConfigValue() {
     }

@@ -125,7 +125,8 @@ public final class MetadataStateMachine {
         return topic;
     }
 
-    private static void validateAssignments(MetadataImage image, List<List<Integer>> assignments, int replicationFactor) {
+    private static void validateAssignments(MetadataImage image, List<List<Integer>> assignments,
+            int replicationFactor) {
         for (int i = 0; i < assignments.size(); i++) {
             List<Integer> replicas = assignments.get(i);
             if (replicas == null || replicas.isEmpty()) {

@@ -120,7 +120,8 @@ public final class TopicConfigs {
         boolean staticBrokerSetting = d.serverDefault() != null && !serverValue.equals(d.builtInDefault());
         if (d.brokerSynonym() != null) {
             if (staticBrokerSetting) {
-                synonyms.add(new ConfigEntry.Synonym(d.brokerSynonym(), serverValue, ConfigSource.STATIC_BROKER_CONFIG));
+                synonyms.add(new ConfigEntry.Synonym(d.brokerSynonym(), serverValue,
+                        ConfigSource.STATIC_BROKER_CONFIG));
             }
             synonyms.add(new ConfigEntry.Synonym(d.brokerSynonym(), d.builtInDefault(), ConfigSource.DEFAULT_CONFIG));
         }
@@ -180,8 +181,8 @@ public final class TopicConfigs {
         List<Definition> defs = List.of(
                 honoured("cleanup.policy", ConfigType.LIST, "delete", null, "log.cleanup.policy",
                         listOf("compact", "delete"),
-                        "A comma-separated list of retention policies for old segments: delete (by time and size) and/or "
-                                + "compact (keep the latest record per key)."),
+                        "A comma-separated list of retention policies for old segments: delete (by time and size) "
+                                + "and/or compact (keep the latest record per key)."),
                 ignored("compression.gzip.level", ConfigType.INT, "-1", "compression.gzip.level", gzipLevel(),
                         "Level of gzip recompression. Chronik stores batches as the producer compressed them, so it is "
                                 + "accepted but not used."),
@@ -193,8 +194,10 @@ public final class TopicConfigs {
                                 + "(the value producer); other values are accepted but not applied."),
                 ignored("compression.zstd.level", ConfigType.INT, "3", "compression.zstd.level", between(-131072, 22),
                         "Level of zstd recompression. Accepted but not used: Chronik never recompresses."),
-                honoured("delete.retention.ms", ConfigType.LONG, "86400000", null, "log.cleaner.delete.retention.ms",
-                        atLeast(0), "How long tombstones (null-value records) are kept on a compacted topic."),
+                acceptedOnly("delete.retention.ms", ConfigType.LONG, "86400000", null,
+                        "log.cleaner.delete.retention.ms", atLeast(0),
+                        "How long tombstones (null-value records) are kept on a compacted topic. Accepted but not used "
+                                + "yet: Chronik does not compact logs yet."),
                 ignored("errors.deadletterqueue.group.enable", ConfigType.BOOLEAN, "false", null, null,
                         "Share-group dead-letter queue switch. Accepted but not used."),
                 ignored("file.delete.delay.ms", ConfigType.LONG, "60000", "log.segment.delete.delay.ms", atLeast(0),
@@ -241,9 +244,10 @@ public final class TopicConfigs {
                         ratio(), "Dirty ratio that triggers compaction. Accepted but not used."),
                 ignored("min.compaction.lag.ms", ConfigType.LONG, "0", "log.cleaner.min.compaction.lag.ms",
                         atLeast(0), "Shortest time a record stays uncompacted. Accepted but not used."),
-                honoured("min.insync.replicas", ConfigType.INT, Integer.toString(kafka.minInsyncReplicas()),
+                acceptedOnly("min.insync.replicas", ConfigType.INT, Integer.toString(kafka.minInsyncReplicas()),
                         c -> Integer.toString(c.kafka().minInsyncReplicas()), "min.insync.replicas", atLeast(1),
-                        "Fewest in-sync replicas for an acks=all produce to succeed."),
+                        "Fewest in-sync replicas for an acks=all produce to succeed. Accepted but not enforced yet: "
+                                + "a standalone node is its partitions' only replica."),
                 ignored("preallocate", ConfigType.BOOLEAN, "false", "log.preallocate", null,
                         "Preallocate segment files. Accepted but not used."),
                 ignored("remote.copy.lag.bytes", ConfigType.LONG, "-1", "log.remote.copy.lag.bytes", atLeast(-1),
@@ -272,9 +276,10 @@ public final class TopicConfigs {
                 honoured("segment.ms", ConfigType.LONG, Long.toString(log.segmentMs()),
                         c -> Long.toString(c.logDefaults().segmentMs()), "log.roll.ms", atLeast(1),
                         "Age at which the active segment is rolled even if not full."),
-                honoured("unclean.leader.election.enable", ConfigType.BOOLEAN, "false", null,
+                acceptedOnly("unclean.leader.election.enable", ConfigType.BOOLEAN, "false", null,
                         "unclean.leader.election.enable", null,
-                        "Allow a replica outside the ISR to become leader (risking data loss)."));
+                        "Allow a replica outside the ISR to become leader (risking data loss). Accepted but not used: "
+                                + "Chronik does not elect partition leaders yet."));
         Map<String, Definition> map = new TreeMap<>();
         for (Definition d : defs) {
             map.put(d.name(), d);
@@ -282,9 +287,14 @@ public final class TopicConfigs {
         return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(map));
     }
 
-    private static Definition honoured(String name, ConfigType type, String builtIn, Function<ServerConfig, String> server,
-            String synonym, ConfigValue.Validator validator, String doc) {
+    private static Definition honoured(String name, ConfigType type, String builtIn,
+            Function<ServerConfig, String> server, String synonym, ConfigValue.Validator validator, String doc) {
         return new Definition(name, type, builtIn, server, synonym, validator, true, doc);
+    }
+
+    private static Definition acceptedOnly(String name, ConfigType type, String builtIn,
+            Function<ServerConfig, String> server, String synonym, ConfigValue.Validator validator, String doc) {
+        return new Definition(name, type, builtIn, server, synonym, validator, false, doc);
     }
 
     private static Definition ignored(String name, ConfigType type, String builtIn, String synonym,

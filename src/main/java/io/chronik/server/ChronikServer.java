@@ -56,7 +56,8 @@ public final class ChronikServer implements AutoCloseable {
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             opened.add(lockDataDir(config.dataDir()));
-            LocalMetadataStore metadata = LocalMetadataStore.open(config.dataDir().resolve("metadata"), config.nodeId());
+            LocalMetadataStore metadata = LocalMetadataStore.open(config.dataDir().resolve("metadata"),
+                    config.nodeId());
             opened.add(metadata);
             KafkaListener listener = KafkaListener.bind(config.kafkaBind(), config.kafka().maxRequestBytes());
             opened.add(listener);

@@ -76,8 +76,9 @@ class KafkaConnectionTest {
             int id = r.header().correlationId();
             handledInOrder.add(id);
             MetadataResponseData body = new MetadataResponseData().setClusterId("c" + id);
-            return id == 1 ? CompletableFuture.supplyAsync(() -> body,
-                    CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS)) : CompletableFuture.completedFuture(body);
+            return id != 1 ? CompletableFuture.completedFuture(body)
+                    : CompletableFuture.supplyAsync(() -> body,
+                            CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS));
         });
     }
 
@@ -171,7 +172,8 @@ class KafkaConnectionTest {
             short v = ApiKeys.CREATE_TOPICS.latestVersion(false);
             for (String name : List.of("thrown", "failed")) {
                 CreateTopicsRequestData req = new CreateTopicsRequestData();
-                req.topics().add(new CreatableTopic().setName(name).setNumPartitions(1).setReplicationFactor((short) 1));
+                req.topics().add(new CreatableTopic().setName(name).setNumPartitions(1)
+                        .setReplicationFactor((short) 1));
                 c.send(ApiKeys.CREATE_TOPICS, v, 1, req);
             }
             CreateTopicsResponseData thrown = (CreateTopicsResponseData) c.receive(ApiKeys.CREATE_TOPICS, v).body();

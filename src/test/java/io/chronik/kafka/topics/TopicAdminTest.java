@@ -243,7 +243,8 @@ class TopicAdminTest {
             assertEquals(1, auto.partitions().size());
             assertEquals(1, auto.partitions().get(0).leaderId());
             assertEquals(0, auto.partitions().get(0).leaderEpoch());
-            assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION.code(), r.topics().find("__internal_not_created").errorCode());
+            assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION.code(),
+                    r.topics().find("__internal_not_created").errorCode());
             assertEquals(Errors.INVALID_TOPIC_EXCEPTION.code(), r.topics().find("bad name").errorCode());
         }
         Map<String, TopicListing> listings = server.admin().listTopics().namesToListings().get();

@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param logDefaults     defaults of the topic configs that shape partition logs
  * @param cluster         cluster membership when the config file says {@code enabled = true}; empty for a
  *                        standalone node
+ * @param groups          consumer-group coordinator settings
  */
 public record ServerConfig(
         int nodeId,
@@ -24,7 +25,8 @@ public record ServerConfig(
         HostPort kafkaAdvertised,
         KafkaSettings kafka,
         LogDefaults logDefaults,
-        Optional<ClusterConfig> cluster) {
+        Optional<ClusterConfig> cluster,
+        GroupSettings groups) {
 
     public ServerConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -33,10 +35,22 @@ public record ServerConfig(
         Objects.requireNonNull(kafka, "kafka");
         Objects.requireNonNull(logDefaults, "logDefaults");
         Objects.requireNonNull(cluster, "cluster");
+        Objects.requireNonNull(groups, "groups");
         if (cluster.isPresent() && cluster.get().nodeId() != nodeId) {
             throw new IllegalArgumentException(
                     "nodeId " + nodeId + " differs from the cluster node id " + cluster.get().nodeId());
         }
+    }
+
+    /** A node's config with the default group-coordinator settings. */
+    public ServerConfig(int nodeId, Path dataDir, HostPort kafkaBind, HostPort kafkaAdvertised, KafkaSettings kafka,
+                        LogDefaults logDefaults, Optional<ClusterConfig> cluster) {
+        this(nodeId, dataDir, kafkaBind, kafkaAdvertised, kafka, logDefaults, cluster, GroupSettings.DEFAULT);
+    }
+
+    /** This config with other group-coordinator settings. */
+    public ServerConfig withGroups(GroupSettings newGroups) {
+        return new ServerConfig(nodeId, dataDir, kafkaBind, kafkaAdvertised, kafka, logDefaults, cluster, newGroups);
     }
 
     /** A standalone node's config (no cluster section). */
@@ -83,6 +97,48 @@ public record ServerConfig(
 
         public static final LogDefaults DEFAULT = new LogDefaults(
                 1 << 30, 7L * 24 * 3600 * 1000, 7L * 24 * 3600 * 1000, -1, 1, Long.MAX_VALUE, 1048588, 300_000);
+    }
+
+    /**
+     * Consumer-group coordinator settings (Kafka's {@code group.*} and {@code offsets.*} broker configs).
+     *
+     * @param offsetsTopicPartitions       partitions of {@code __consumer_offsets} when it is created
+     *                                     ({@code offsets.topic.num.partitions}); fixed afterwards
+     * @param initialRebalanceDelayMs      how long the first join into an empty group waits for more members
+     *                                     ({@code group.initial.rebalance.delay.ms})
+     * @param minSessionTimeoutMs          smallest {@code session.timeout.ms} a member may ask for
+     * @param maxSessionTimeoutMs          largest {@code session.timeout.ms} a member may ask for
+     * @param maxGroupSize                 members per group ({@code group.max.size})
+     * @param offsetsRetentionMs           how long offsets of an empty group are kept
+     *                                     ({@code offsets.retention.minutes})
+     * @param offsetsRetentionCheckIntervalMs how often expired offsets are removed
+     * @param offsetMetadataMaxBytes       longest metadata string of a commit ({@code offset.metadata.max.bytes})
+     * @param offsetCommitTimeoutMs        how long a commit waits to become durable ({@code offsets.commit.timeout.ms})
+     */
+    public record GroupSettings(
+            int offsetsTopicPartitions,
+            int initialRebalanceDelayMs,
+            int minSessionTimeoutMs,
+            int maxSessionTimeoutMs,
+            int maxGroupSize,
+            long offsetsRetentionMs,
+            long offsetsRetentionCheckIntervalMs,
+            int offsetMetadataMaxBytes,
+            int offsetCommitTimeoutMs) {
+
+        public static final GroupSettings DEFAULT = new GroupSettings(
+                50, 3000, 6000, 1_800_000, Integer.MAX_VALUE, 7L * 24 * 3600 * 1000, 600_000, 4096, 5000);
+
+        public GroupSettings {
+            if (offsetsTopicPartitions < 1) {
+                throw new IllegalArgumentException("offsetsTopicPartitions must be at least 1");
+            }
+            if (initialRebalanceDelayMs < 0 || minSessionTimeoutMs < 0 || maxSessionTimeoutMs < minSessionTimeoutMs
+                    || maxGroupSize < 1 || offsetsRetentionMs < 1 || offsetsRetentionCheckIntervalMs < 1
+                    || offsetMetadataMaxBytes < 0 || offsetCommitTimeoutMs < 1) {
+                throw new IllegalArgumentException("Invalid group settings " + this);
+            }
+        }
     }
 
     /** A standalone server on the given data dir and Kafka bind address with every other setting at its default. */

@@ -7,6 +7,7 @@ import io.chronik.kafka.ApiHandler;
 import io.chronik.kafka.ApiRegistry;
 import io.chronik.kafka.KafkaListener;
 import io.chronik.kafka.data.DataApis;
+import io.chronik.kafka.group.GroupApis;
 import io.chronik.kafka.topics.TopicApis;
 import io.chronik.metadata.LocalMetadataStore;
 import io.chronik.metadata.MetadataCommand;
@@ -68,8 +69,11 @@ public final class ChronikServer implements AutoCloseable {
             ReplicaManager replicas = new ReplicaManager(config, metadata);
             opened.add(replicas);
             replicas.start();
+            GroupApis groups = GroupApis.start(replicas, metadata, config);
+            opened.add(groups);
             List<ApiHandler> handlers = new ArrayList<>(DataApis.handlers(replicas, metadata, config));
             handlers.addAll(TopicApis.handlers(metadata, config));
+            handlers.addAll(groups.handlers());
             listener.start(new ApiRegistry(handlers));
             LOG.info("Kafka listener on {}, advertising {}", new HostPort(config.kafkaBind().host(), listener.port()),
                     advertised);

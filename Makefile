@@ -30,3 +30,16 @@ kafka-cli:
 clean:
 	$(JAVA_ENV) && $(MVN) -q clean
 	rm -rf .kafka-cli
+
+# Benchmark: Chronik against Apache Kafka 4.4.0 (bin/bench/run.sh, docs/performance.md). Results go to
+# bench-results/<timestamp>/; the Kafka broker is cached in .bench-cache/. BENCH_ARGS passes options, e.g.
+# `make bench BENCH_ARGS="--systems chronik,kafka --no-cluster"`.
+#   make bench        full run, all workloads and both systems (about 15 minutes)
+#   make bench-smoke  tiny counts, seconds: Chronik, plus Kafka if its broker is already cached
+.PHONY: bench bench-smoke
+
+bench: build
+	bin/bench/run.sh $(BENCH_ARGS)
+
+bench-smoke: build
+	bin/bench/run.sh --smoke $(BENCH_ARGS)

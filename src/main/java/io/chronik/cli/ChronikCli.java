@@ -1,5 +1,6 @@
 package io.chronik.cli;
 
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,14 +26,20 @@ public final class ChronikCli implements Callable<Integer> {
     }
 
     static CommandLine commandLine() {
+        return commandLine(System.getenv());
+    }
+
+    /** The command tree; tests pass their own environment. */
+    static CommandLine commandLine(Map<String, String> env) {
         var commandLine = new CommandLine(new ChronikCli());
         commandLine.getCommandSpec().version(PRODUCT + " v" + ChronikVersion.current());
         commandLine.addSubcommand(new VersionCommand(PRODUCT));
+        commandLine.addSubcommand(ClusterCommand.create(env));
         return FailureReporter.install(commandLine);
     }
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing command: version");
+        throw new ParameterException(spec.commandLine(), "missing command: version or cluster");
     }
 }

@@ -11,7 +11,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * Main class of {@code bin/chronik-server}: {@code start} and {@code version}. Exit status 0 on success (and after a
+ * Main class of {@code bin/chronik-server}: {@code start}, {@code version} and {@code cluster}. Exit status 0 on success (and after a
  * clean stop), 1 for a user mistake with one {@code error:} line on stderr, 2 for an internal error with its stack
  * trace; see {@link FailureReporter}.
  */
@@ -37,11 +37,12 @@ public final class ChronikServerCli implements Callable<Integer> {
         commandLine.getCommandSpec().version(PRODUCT + " v" + ChronikVersion.current());
         commandLine.addSubcommand(new StartCommand(env, loggingSetup));
         commandLine.addSubcommand(new VersionCommand(PRODUCT));
+        commandLine.addSubcommand(ClusterCommand.create(env));
         return FailureReporter.install(commandLine);
     }
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing command: start or version");
+        throw new ParameterException(spec.commandLine(), "missing command: start, version or cluster");
     }
 }

@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param cluster         cluster membership when the config file says {@code enabled = true}; empty for a
  *                        standalone node
  * @param groups          consumer-group coordinator settings
+ * @param admin           the HTTP admin API's address and key
  */
 public record ServerConfig(
         int nodeId,
@@ -26,7 +27,8 @@ public record ServerConfig(
         KafkaSettings kafka,
         LogDefaults logDefaults,
         Optional<ClusterConfig> cluster,
-        GroupSettings groups) {
+        GroupSettings groups,
+        AdminSettings admin) {
 
     public ServerConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -36,21 +38,34 @@ public record ServerConfig(
         Objects.requireNonNull(logDefaults, "logDefaults");
         Objects.requireNonNull(cluster, "cluster");
         Objects.requireNonNull(groups, "groups");
+        Objects.requireNonNull(admin, "admin");
         if (cluster.isPresent() && cluster.get().nodeId() != nodeId) {
             throw new IllegalArgumentException(
                     "nodeId " + nodeId + " differs from the cluster node id " + cluster.get().nodeId());
         }
     }
 
-    /** A node's config with the default group-coordinator settings. */
+    /**
+     * A node's config with the default group-coordinator settings and the default admin settings: the Kafka bind
+     * host, port {@code 10000 + nodeId} (a free port when the Kafka bind port is 0), and the data dir's key
+     * ({@link AdminSettings#defaultsFor}).
+     */
     public ServerConfig(int nodeId, Path dataDir, HostPort kafkaBind, HostPort kafkaAdvertised, KafkaSettings kafka,
                         LogDefaults logDefaults, Optional<ClusterConfig> cluster) {
-        this(nodeId, dataDir, kafkaBind, kafkaAdvertised, kafka, logDefaults, cluster, GroupSettings.DEFAULT);
+        this(nodeId, dataDir, kafkaBind, kafkaAdvertised, kafka, logDefaults, cluster, GroupSettings.DEFAULT,
+                AdminSettings.defaultsFor(nodeId, kafkaBind));
     }
 
     /** This config with other group-coordinator settings. */
     public ServerConfig withGroups(GroupSettings newGroups) {
-        return new ServerConfig(nodeId, dataDir, kafkaBind, kafkaAdvertised, kafka, logDefaults, cluster, newGroups);
+        return new ServerConfig(nodeId, dataDir, kafkaBind, kafkaAdvertised, kafka, logDefaults, cluster, newGroups,
+                admin);
+    }
+
+    /** This config with other admin settings. */
+    public ServerConfig withAdmin(AdminSettings newAdmin) {
+        return new ServerConfig(nodeId, dataDir, kafkaBind, kafkaAdvertised, kafka, logDefaults, cluster, groups,
+                newAdmin);
     }
 
     /** A standalone node's config (no cluster section). */

@@ -55,13 +55,16 @@ public final class ServerConfigLoader {
                 : Optional.ofNullable(nonEmpty(env, "CHRONIK_CONFIG")).map(Path::of).orElse(null);
         Optional<TomlSection> file = Optional.ofNullable(configFile).map(TomlSection::read);
         file.ifPresent(f -> f.rejectUnknownKeys("enabled", "node_id", "replication_factor", "min_insync_replicas",
-                "peers", "data_dir", "kafka", "log"));
+                "peers", "data_dir", "kafka", "log", "admin"));
         Optional<TomlSection> kafkaTable = file.flatMap(f -> f.table("kafka"));
         kafkaTable.ifPresent(k -> k.rejectUnknownKeys("bind", "advertise", "max_request_bytes", "auto_create_topics",
                 "num_partitions", "flusher_threads"));
         Optional<TomlSection> logTable = file.flatMap(f -> f.table("log"));
         logTable.ifPresent(l -> l.rejectUnknownKeys("segment_bytes", "segment_ms", "retention_ms", "retention_bytes",
                 "flush_messages", "flush_ms", "message_max_bytes", "retention_check_interval_ms"));
+
+        Optional<TomlSection> adminTable = file.flatMap(f -> f.table("admin"));
+        adminTable.ifPresent(a -> a.rejectUnknownKeys("bind"));
 
         Membership membership = file.map(ServerConfigLoader::membership).orElse(Membership.STANDALONE);
         Optional<ClusterConfig> cluster = membership.cluster();
@@ -79,7 +82,13 @@ public final class ServerConfigLoader {
         advertised = applyOverrides(advertised, kafkaTable.flatMap(k -> k.address("advertise")), env,
                 "CHRONIK_ADVERTISE", commandLine.advertise(), "--advertise");
 
-        return new ServerConfig(membership.nodeId(), dataDir, bind, advertised, kafka, logDefaults, cluster);
+        AdminSettings adminDefaults = AdminSettings.defaultsFor(membership.nodeId(), bind);
+        HostPort adminBind = applyOverrides(adminDefaults.bind(), adminTable.flatMap(a -> a.address("bind")), env,
+                "CHRONIK_ADMIN_BIND", null, null);
+        var admin = new AdminSettings(adminBind, Optional.ofNullable(nonEmpty(env, "CHRONIK_ADMIN_API_KEY")));
+
+        return new ServerConfig(membership.nodeId(), dataDir, bind, advertised, kafka, logDefaults, cluster)
+                .withAdmin(admin);
     }
 
     /** The top-level cluster keys, validated together. */

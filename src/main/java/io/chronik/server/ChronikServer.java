@@ -1,5 +1,8 @@
 package io.chronik.server;
 
+import io.chronik.admin.AdminApiKey;
+import io.chronik.admin.AdminServer;
+import io.chronik.admin.ClusterMembers;
 import io.chronik.broker.ReplicaManager;
 import io.chronik.config.HostPort;
 import io.chronik.config.ServerConfig;
@@ -11,6 +14,7 @@ import io.chronik.kafka.group.GroupApis;
 import io.chronik.kafka.topics.TopicApis;
 import io.chronik.metadata.LocalMetadataStore;
 import io.chronik.metadata.MetadataCommand;
+import io.chronik.metadata.MetadataStore;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -31,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * <p>Start-up order: lock the data dir ({@code <dataDir>/.lock}, so two nodes never share it), open the metadata
  * store, bind the Kafka listener, register this broker with its advertised address (port 0 there means the bound
  * port; the registered address is what clients are given, so the rest of the node reads it from the metadata image),
- * open the partition logs, then accept connections. {@link #close} undoes it in reverse.
+ * open the partition logs, start the admin API (docs/admin-api.md), then accept Kafka connections. {@link #close}
+ * undoes it in reverse.
  */
 public final class ChronikServer implements AutoCloseable {
 
@@ -39,12 +44,14 @@ public final class ChronikServer implements AutoCloseable {
 
     private final List<AutoCloseable> resources;
     private final KafkaListener listener;
+    private final AdminServer admin;
     private final CountDownLatch closedLatch = new CountDownLatch(1);
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private ChronikServer(List<AutoCloseable> resources, KafkaListener listener) {
+    private ChronikServer(List<AutoCloseable> resources, KafkaListener listener, AdminServer admin) {
         this.resources = resources;
         this.listener = listener;
+        this.admin = admin;
     }
 
     /**
@@ -74,14 +81,27 @@ public final class ChronikServer implements AutoCloseable {
             List<ApiHandler> handlers = new ArrayList<>(DataApis.handlers(replicas, metadata, config));
             handlers.addAll(TopicApis.handlers(metadata, config));
             handlers.addAll(groups.handlers());
+            AdminServer admin = startAdmin(config, advertised, metadata);
+            opened.add(admin);
             listener.start(new ApiRegistry(handlers));
             LOG.info("Kafka listener on {}, advertising {}", new HostPort(config.kafkaBind().host(), listener.port()),
                     advertised);
-            return new ChronikServer(opened, listener);
+            return new ChronikServer(opened, listener, admin);
         } catch (IOException | RuntimeException e) {
             closeAll(opened);
             throw e;
         }
+    }
+
+    /** The admin API; a standalone node is a one-node cluster whose members are itself. */
+    private static AdminServer startAdmin(ServerConfig config, HostPort advertised, MetadataStore metadata)
+            throws IOException {
+        AdminApiKey key = AdminApiKey.resolve(config.admin().apiKey(), config.dataDir());
+        key.logAtStart(LOG);
+        ClusterMembers members = config.cluster().map(ClusterMembers::of)
+                .orElseGet(() -> ClusterMembers.standalone(config.nodeId(), advertised));
+        return AdminServer.start(config.admin().bind(), key, members, metadata::current,
+                members::conventionalAdminAddress);
     }
 
     private static AutoCloseable lockDataDir(Path dataDir) throws IOException {
@@ -112,6 +132,11 @@ public final class ChronikServer implements AutoCloseable {
     /** The port the Kafka listener is bound to (useful with port 0). */
     public int kafkaPort() {
         return listener.port();
+    }
+
+    /** The port the admin API is bound to (useful with port 0). */
+    public int adminPort() {
+        return admin.port();
     }
 
     /** Blocks until {@link #close} has been called (by a shutdown hook, say). */

@@ -61,7 +61,7 @@ class ChronikServerCliTest {
 
     @Test
     void missingCommandIsOneErrorLine() {
-        assertOneErrorLine(run(), "missing command: start or version (see 'chronik-server --help')");
+        assertOneErrorLine(run(), "missing command: start, version or cluster (see 'chronik-server --help')");
     }
 
     @Test

@@ -20,6 +20,9 @@ final class LogConfigs {
                 topic.indexIntervalBytes(),
                 topic.segmentIndexBytes(),
                 topic.compact(),
-                topic.delete());
+                topic.delete(),
+                topic.minCleanableDirtyRatio(),
+                topic.minCompactionLagMs(),
+                topic.deleteRetentionMs());
     }
 }

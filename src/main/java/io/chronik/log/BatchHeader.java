@@ -47,6 +47,7 @@ public record BatchHeader(
     private static final int TRANSACTIONAL_FLAG = 0x10;
     private static final int CONTROL_FLAG = 0x20;
     private static final int LOG_APPEND_TIME_FLAG = 0x08;
+    private static final int DELETE_HORIZON_FLAG = 0x40;
 
     /** Reads the header at {@code buffer.position()} (absolute reads; the buffer's position is not changed). */
     public static BatchHeader read(ByteBuffer buffer) {
@@ -84,6 +85,14 @@ public record BatchHeader(
 
     public boolean isLogAppendTime() {
         return (attributes & LOG_APPEND_TIME_FLAG) != 0;
+    }
+
+    /**
+     * The time after which compaction may remove this batch's tombstones, or -1. Kafka (KIP-534) sets it, in the
+     * baseTimestamp field with attribute bit 6, the first time compaction rewrites a batch that holds a tombstone.
+     */
+    public long deleteHorizonMs() {
+        return (attributes & DELETE_HORIZON_FLAG) != 0 ? baseTimestamp : -1;
     }
 
     public boolean hasProducerId() {

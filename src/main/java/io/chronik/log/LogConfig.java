@@ -14,6 +14,12 @@ package io.chronik.log;
  * @param segmentIndexBytes  maximum size of one index file; a full index rolls the segment ({@code segment.index.bytes})
  * @param compact            {@code cleanup.policy} contains {@code compact}
  * @param deleteRetention    {@code cleanup.policy} contains {@code delete}
+ * @param minCleanableDirtyRatio compact once the dirty (not yet compacted) part is at least this fraction of the
+ *                           cleanable log ({@code min.cleanable.dirty.ratio})
+ * @param minCompactionLagMs a segment becomes cleanable once its newest timestamp is at least this old
+ *                           ({@code min.compaction.lag.ms})
+ * @param deleteRetentionMs  a tombstone stays readable this long after its first compaction
+ *                           ({@code delete.retention.ms})
  */
 public record LogConfig(
         int segmentBytes,
@@ -25,11 +31,14 @@ public record LogConfig(
         int indexIntervalBytes,
         int segmentIndexBytes,
         boolean compact,
-        boolean deleteRetention) {
+        boolean deleteRetention,
+        double minCleanableDirtyRatio,
+        long minCompactionLagMs,
+        long deleteRetentionMs) {
 
     public static final LogConfig DEFAULT = new LogConfig(
             1 << 30, 7L * 24 * 3600 * 1000, 7L * 24 * 3600 * 1000, -1, 1, Long.MAX_VALUE, 4096, 10 * 1024 * 1024,
-            false, true);
+            false, true, 0.5, 0, 24L * 3600 * 1000);
 
     /** True when every append must be forced before it is reported durable (the default). */
     public boolean syncEveryAppend() {

@@ -77,6 +77,11 @@ public final class LogFlusher implements AutoCloseable {
         logs.remove(log);
     }
 
+    /** The open logs (a live view), for the {@link LogCleaner}. */
+    Iterable<PartitionLog> logs() {
+        return logs;
+    }
+
     /** Queues {@code log} for a force unless it is already queued. */
     void requestFlush(PartitionLog log) {
         if (log.markFlushQueued()) {

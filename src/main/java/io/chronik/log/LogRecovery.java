@@ -2,8 +2,11 @@ package io.chronik.log;
 
 import io.chronik.log.BatchScanner.Invalid;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -19,12 +22,19 @@ import org.slf4j.LoggerFactory;
  * <p>Recovery rule. The {@code recovery-point} checkpoint holds an offset below which every byte, and the indexes
  * of every sealed segment, were forced (written when a rolled segment has been forced, and at clean close).
  * <ol>
- *   <li>Leftovers are removed: {@code *.deleted} segment files and {@code *.tmp} checkpoint files.</li>
+ *   <li>Leftovers are removed: {@code *.deleted} segment files, {@code *.tmp} checkpoint files and
+ *       {@code *.cleaned} compaction output that was never swapped in.</li>
+ *   <li>An interrupted compaction swap is completed: a {@code <base>.log.swap} file is a whole, forced segment
+ *       that replaces every segment whose base offset lies in {@code [base, end of its last batch)}; those are
+ *       deleted and the swap files renamed to the live names (a missing swapped index is rebuilt). Index
+ *       {@code .swap} files without their {@code .log.swap} belong to a swap that never committed and are
+ *       deleted.</li>
  *   <li>A sealed segment lying entirely below the recovery point is trusted: its indexes are sanity-checked (whole
  *       entries, last entry inside the file, no index gap in the tail) and the batches after the last offset index
  *       entry are walked; if anything is off, it is recovered like the others.</li>
  *   <li>Every other segment, always including the last one, is walked batch by batch: header present, batch length
- *       sane and inside the file, magic 2, offsets contiguous, and CRC-32C for batches reaching the recovery point.
+ *       sane and inside the file, magic 2, offsets strictly increasing (compaction leaves gaps), and CRC-32C for
+ *       batches reaching the recovery point.
  *       Its indexes are rebuilt. The file is truncated at the first invalid batch (a torn write, a zero-filled or
  *       garbage tail, a corrupt batch) and every later segment is deleted, since its data no longer follows on.
  *       One warning names the file, the byte position and the reason.</li>
@@ -43,6 +53,7 @@ final class LogRecovery {
     static final String RECOVERY_POINT_FILE = "recovery-point";
     private static final Logger LOG = LoggerFactory.getLogger(LogRecovery.class);
     private static final Pattern SEGMENT_NAME = Pattern.compile("(\\d{20})\\.log");
+    private static final Pattern SWAP_NAME = Pattern.compile("(\\d{20})\\.log\\.swap");
 
     /** The loaded segments (contiguous, the last one active) and the log start offset. */
     record Loaded(List<LogSegment> segments, long logStartOffset, long recoveryPoint) {}
@@ -55,6 +66,7 @@ final class LogRecovery {
     static Loaded load(Path dir, LogConfig config, LeaderEpochCache epochs) throws IOException {
         Files.createDirectories(dir);
         deleteLeftovers(dir);
+        completeSwaps(dir);
         long startCheckpoint = CheckpointFile.readOffset(dir.resolve(LOG_START_OFFSET_FILE)).orElse(0);
         long recoveryPoint = CheckpointFile.readOffset(dir.resolve(RECOVERY_POINT_FILE)).orElse(0);
         List<LeaderEpochCache.EpochEntry> before = epochs.entries();
@@ -68,7 +80,7 @@ final class LogRecovery {
             long base = bases.get(i);
             LogSegment segment = LogSegment.open(dir, base, config);
             long expected = segments.isEmpty() ? base : segments.getLast().nextOffset();
-            if (damage == null && base != expected) {
+            if (damage == null && base < expected) {
                 damage = new Damage(segment.file(), 0, "segment starts at offset " + base + " but the previous "
                         + "segment ends at " + expected);
             }
@@ -161,6 +173,59 @@ final class LogRecovery {
         return bases;
     }
 
+    /** Finishes the compaction swaps a crash interrupted (see the class comment). */
+    private static void completeSwaps(Path dir) throws IOException {
+        List<Path> swaps;
+        try (Stream<Path> files = Files.list(dir)) {
+            swaps = files.filter(f -> SWAP_NAME.matcher(f.getFileName().toString()).matches()).sorted().toList();
+        }
+        for (Path swap : swaps) {
+            Matcher matcher = SWAP_NAME.matcher(swap.getFileName().toString());
+            matcher.matches();
+            long base = Long.parseLong(matcher.group(1));
+            long end = Math.max(base + 1, endOffsetOf(swap, base));
+            for (long replaced : segmentBaseOffsets(dir)) {
+                if (replaced >= base && replaced < end) {
+                    for (String suffix : new String[] {LogSegment.LOG_SUFFIX, LogSegment.INDEX_SUFFIX,
+                            LogSegment.TIME_INDEX_SUFFIX}) {
+                        Files.deleteIfExists(LogSegment.path(dir, replaced, suffix));
+                    }
+                }
+            }
+            for (String suffix : new String[] {LogSegment.INDEX_SUFFIX, LogSegment.TIME_INDEX_SUFFIX,
+                    LogSegment.LOG_SUFFIX}) {
+                Path live = LogSegment.path(dir, base, suffix);
+                Path swapped = live.resolveSibling(live.getFileName() + LogSegment.SWAP_SUFFIX);
+                if (Files.exists(swapped)) {
+                    Files.move(swapped, live, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            LOG.info("Recovering {}: completed the interrupted compaction swap of segment {}", dir, base);
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                if (file.getFileName().toString().endsWith(LogSegment.SWAP_SUFFIX)) {
+                    Files.delete(file);
+                }
+            }
+        }
+        if (!swaps.isEmpty()) {
+            CheckpointFile.forceDirectory(dir);
+        }
+    }
+
+    /** The offset after the last batch of a (whole, forced) swap segment file; {@code base} when it is empty. */
+    private static long endOffsetOf(Path segmentFile, long base) throws IOException {
+        try (FileChannel channel = FileChannel.open(segmentFile, StandardOpenOption.READ)) {
+            var scanner = new BatchScanner(channel, 0, channel.size(), 64 * 1024, BatchScanner.NEVER_VERIFY);
+            long end = base;
+            while (scanner.next() instanceof BatchScanner.Batch batch) {
+                end = batch.header().nextOffset();
+            }
+            return end;
+        }
+    }
+
     private static void deleteLeftovers(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             for (Path file : (Iterable<Path>) files::iterator) {
@@ -168,7 +233,8 @@ final class LogRecovery {
                 boolean orphanIndex = (name.endsWith(LogSegment.INDEX_SUFFIX)
                         || name.endsWith(LogSegment.TIME_INDEX_SUFFIX))
                         && !Files.exists(dir.resolve(name.substring(0, name.indexOf('.')) + LogSegment.LOG_SUFFIX));
-                if (name.endsWith(LogSegment.DELETED_SUFFIX) || name.endsWith(".tmp") || orphanIndex) {
+                if (name.endsWith(LogSegment.DELETED_SUFFIX) || name.endsWith(".tmp") || orphanIndex
+                        || name.endsWith(LogSegment.CLEANED_SUFFIX)) {
                     Files.deleteIfExists(file);
                 }
             }

@@ -20,7 +20,12 @@ import java.util.function.Consumer;
  *
  * <p>Layout of the {@code .log} file: magic-v2 record batches back to back, exactly as appended (see
  * {@link BatchHeader}); no file header, no padding, no preallocation, so the file length is the end of the last
- * written batch. The first batch's base offset is the segment's base offset and offsets are contiguous.
+ * written batch. Offsets strictly increase from batch to batch; they are contiguous until compaction removes
+ * batches, and the first batch's base offset is the segment's base offset unless compaction removed that batch.
+ *
+ * <p>Compaction writes a replacement segment under temporary names ({@code <base>.log.cleaned}, then
+ * {@code <base>.log.swap}, likewise for the indexes) and renames it to the live names once the old segments are
+ * gone (see {@link LogCleaner}).
  *
  * <p>Crash behaviour: bytes past the last {@code force()} may be missing, torn or garbage after a crash;
  * {@link #recover} walks the file, truncates it at the first invalid batch and rebuilds both indexes.
@@ -36,6 +41,8 @@ final class LogSegment {
     static final String INDEX_SUFFIX = ".index";
     static final String TIME_INDEX_SUFFIX = ".timeindex";
     static final String DELETED_SUFFIX = ".deleted";
+    static final String CLEANED_SUFFIX = ".cleaned";
+    static final String SWAP_SUFFIX = ".swap";
     private static final int READ_WINDOW = 2 * 1024;
     private static final int SCAN_WINDOW = 64 * 1024;
 
@@ -51,23 +58,29 @@ final class LogSegment {
     private volatile long firstBatchTimestamp = -1;
     private int bytesSinceLastIndexEntry;
     private volatile boolean sealed;
+    /** Appended to every file name while compaction builds or swaps this segment ({@code .cleaned}, {@code .swap}). */
+    private String pendingSuffix;
 
-    private LogSegment(Path dir, long baseOffset, LogConfig config) throws IOException {
+    private LogSegment(Path dir, long baseOffset, LogConfig config, String pendingSuffix) throws IOException {
         this.dir = dir;
         this.baseOffset = baseOffset;
-        this.channel = FileChannel.open(path(dir, baseOffset, LOG_SUFFIX), StandardOpenOption.CREATE,
+        this.pendingSuffix = pendingSuffix;
+        this.channel = FileChannel.open(file(LOG_SUFFIX), StandardOpenOption.CREATE,
                 StandardOpenOption.READ, StandardOpenOption.WRITE);
-        this.offsetIndex = new OffsetIndex(path(dir, baseOffset, INDEX_SUFFIX), baseOffset,
-                config.segmentIndexBytes());
-        this.timeIndex = new TimeIndex(path(dir, baseOffset, TIME_INDEX_SUFFIX), baseOffset,
-                config.segmentIndexBytes());
+        this.offsetIndex = new OffsetIndex(file(INDEX_SUFFIX), baseOffset, config.segmentIndexBytes());
+        this.timeIndex = new TimeIndex(file(TIME_INDEX_SUFFIX), baseOffset, config.segmentIndexBytes());
         this.indexIntervalBytes = config.indexIntervalBytes();
         resetState();
     }
 
     /** Creates an empty segment (any stale files of that name are emptied). */
     static LogSegment create(Path dir, long baseOffset, LogConfig config) throws IOException {
-        var segment = new LogSegment(dir, baseOffset, config);
+        return create(dir, baseOffset, config, "");
+    }
+
+    /** Creates an empty segment whose files carry {@code pendingSuffix} (compaction output, {@code .cleaned}). */
+    static LogSegment create(Path dir, long baseOffset, LogConfig config, String pendingSuffix) throws IOException {
+        var segment = new LogSegment(dir, baseOffset, config, pendingSuffix);
         segment.channel.truncate(0);
         segment.offsetIndex.truncateToEntries(0);
         segment.timeIndex.truncateToEntries(0);
@@ -76,7 +89,7 @@ final class LogSegment {
 
     /** Opens an existing segment without reading it; follow with {@link #loadSealed} or {@link #recover}. */
     static LogSegment open(Path dir, long baseOffset, LogConfig config) throws IOException {
-        return new LogSegment(dir, baseOffset, config);
+        return new LogSegment(dir, baseOffset, config, "");
     }
 
     static Path path(Path dir, long baseOffset, String suffix) {
@@ -101,7 +114,27 @@ final class LogSegment {
     }
 
     Path file() {
-        return path(dir, baseOffset, LOG_SUFFIX);
+        return file(LOG_SUFFIX);
+    }
+
+    private Path file(String suffix) {
+        return dir.resolve(String.format("%020d%s%s", baseOffset, suffix, pendingSuffix));
+    }
+
+    /**
+     * Renames the three files from their current pending suffix to {@code newPendingSuffix} ("" for the live names),
+     * the {@code .log} last; open channels stay valid. Not forced: the caller forces the directory.
+     */
+    void renamePending(String newPendingSuffix) throws IOException {
+        String from = pendingSuffix;
+        for (String suffix : new String[] {INDEX_SUFFIX, TIME_INDEX_SUFFIX, LOG_SUFFIX}) {
+            Path source = file(suffix);
+            pendingSuffix = newPendingSuffix;
+            Path target = file(suffix);
+            pendingSuffix = from;
+            Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
+        pendingSuffix = newPendingSuffix;
     }
 
     /** True when appending {@code header}'s batch would exceed a limit of this (non-empty) segment. */
@@ -200,6 +233,40 @@ final class LogSegment {
         return Optional.empty();
     }
 
+    /** Receives a batch's header and its bytes (a buffer reused for the next batch). */
+    @FunctionalInterface
+    interface BatchBytesVisitor {
+        void visit(BatchHeader header, ByteBuffer batch) throws IOException;
+    }
+
+    /** Reads every batch of this (sealed) segment in order, with its bytes, for compaction. */
+    void forEachBatchWithBytes(BatchBytesVisitor visitor) throws IOException {
+        var scanner = new BatchScanner(channel, 0, size, SCAN_WINDOW, BatchScanner.NEVER_VERIFY);
+        ByteBuffer buffer = ByteBuffer.allocate(READ_WINDOW);
+        while (true) {
+            switch (scanner.next()) {
+                case Batch batch -> {
+                    int length = batch.header().sizeInBytes();
+                    if (buffer.capacity() < length) {
+                        buffer = ByteBuffer.allocate(Math.max(length, buffer.capacity() * 2));
+                    }
+                    buffer.clear().limit(length);
+                    while (buffer.hasRemaining()) {
+                        if (channel.read(buffer, batch.position() + buffer.position()) < 0) {
+                            throw new IOException(file() + " ends inside the batch at byte " + batch.position());
+                        }
+                    }
+                    visitor.visit(batch.header(), buffer.flip());
+                }
+                case BatchScanner.End end -> {
+                    return;
+                }
+                case Invalid invalid -> throw new IOException("invalid batch at byte " + invalid.position() + " of "
+                        + file() + ": " + invalid.reason());
+            }
+        }
+    }
+
     /** Visits the headers of the batches reaching {@code fromOffset} and starting below {@code endOffset}. */
     void forEachBatch(long fromOffset, long endOffset, int endPosition, Consumer<BatchHeader> visitor)
             throws IOException {
@@ -250,7 +317,7 @@ final class LogSegment {
         long bytesSinceEntry = 0;
         while (scanner.next() instanceof Batch batch) {
             BatchHeader header = batch.header();
-            if (header.baseOffset() != expected || bytesSinceEntry > indexIntervalBytes) {
+            if (header.baseOffset() < expected || bytesSinceEntry > indexIntervalBytes) {
                 return false;
             }
             if (header.maxTimestamp() > max.timestamp()) {
@@ -271,7 +338,8 @@ final class LogSegment {
 
     /**
      * Rebuilds the indexes and in-memory state by walking the whole file, verifying the CRC of the batches reaching
-     * {@code verifyCrcFromOffset} and that offsets are contiguous from the base offset. Truncates the file at the
+     * {@code verifyCrcFromOffset} and that offsets strictly increase from the base offset (compaction leaves gaps
+     * between batches). Truncates the file at the
      * first invalid batch and returns it; empty when the whole file is valid. {@code onValidBatch} sees each batch.
      */
     Optional<Invalid> recover(long verifyCrcFromOffset, Consumer<BatchHeader> onValidBatch) throws IOException {
@@ -287,9 +355,9 @@ final class LogSegment {
         while (invalid == null) {
             var step = scanner.next();
             if (step instanceof Batch batch) {
-                if (batch.header().baseOffset() != expected) {
+                if (batch.header().baseOffset() < expected) {
                     invalid = new Invalid(batch.position(), "base offset " + batch.header().baseOffset()
-                            + " where " + expected + " was expected");
+                            + " where at least " + expected + " was expected");
                 } else {
                     indexBatch(batch.header(), batch.position());
                     onValidBatch.accept(batch.header());
@@ -341,7 +409,7 @@ final class LogSegment {
     /** Renames the files to {@code *.deleted}; open channels (and in-flight {@link LogSlice}s) stay valid. */
     void markDeleted() throws IOException {
         for (String suffix : new String[] {LOG_SUFFIX, INDEX_SUFFIX, TIME_INDEX_SUFFIX}) {
-            Path file = path(dir, baseOffset, suffix);
+            Path file = file(suffix);
             if (Files.exists(file)) {
                 Files.move(file, file.resolveSibling(file.getFileName() + DELETED_SUFFIX),
                         StandardCopyOption.REPLACE_EXISTING);
@@ -353,16 +421,16 @@ final class LogSegment {
     void closeAndDelete() throws IOException {
         close();
         for (String suffix : new String[] {LOG_SUFFIX, INDEX_SUFFIX, TIME_INDEX_SUFFIX}) {
-            Path file = path(dir, baseOffset, suffix);
+            Path file = file(suffix);
             Files.deleteIfExists(file.resolveSibling(file.getFileName() + DELETED_SUFFIX));
         }
     }
 
-    /** Deletes the files under their live names (segments dropped while opening the log). */
+    /** Deletes the files under their current names (segments dropped while opening, abandoned compaction output). */
     void deleteNow() throws IOException {
         close();
         for (String suffix : new String[] {LOG_SUFFIX, INDEX_SUFFIX, TIME_INDEX_SUFFIX}) {
-            Files.deleteIfExists(path(dir, baseOffset, suffix));
+            Files.deleteIfExists(file(suffix));
         }
     }
 

@@ -25,8 +25,10 @@ import java.util.stream.Stream;
  * offset. Under a relaxed policy the flusher forces every {@code flush.messages} offsets or {@code flush.ms}, and
  * {@code awaitDurable} does not wait. {@link #durableEndOffset()} always reports what was really forced.
  *
- * <p>Segment deletion (retention, DeleteRecords, truncation) renames the files to {@code *.deleted} and closes and
- * removes them after the flusher's file delete delay, so a {@link LogSlice} handed out just before stays readable.
+ * <p>Segment deletion (retention, DeleteRecords, truncation, compaction) renames the files to {@code *.deleted} and
+ * closes and removes them after the flusher's file delete delay, so a {@link LogSlice} handed out just before stays
+ * readable. For {@code cleanup.policy=compact} a {@link LogCleaner} replaces sealed segments by compacted copies
+ * ({@link #replaceSegments}); offsets then have gaps between batches but still strictly increase.
  *
  * <p>Thread-safety: all methods are safe to call concurrently. Appends are serialized internally; reads never block
  * appends. Callers that need an atomic check-then-append (idempotent producers) hold their own lock around
@@ -54,6 +56,13 @@ public final class PartitionLog implements Closeable {
     private final ReentrantLock appendLock = new ReentrantLock();
     private final GroupCommit groupCommit;
     private final DurableOffset durable;
+    /** Held by the cleaner during a compaction pass; {@link #close} takes it after asking the pass to stop. */
+    private final ReentrantLock cleanerLock = new ReentrantLock();
+    private volatile boolean closing;
+    /** Counts truncations; a compaction pass planned before one is abandoned. */
+    private volatile long truncations;
+    /** The latest delete horizon of a tombstone compaction kept, or -1 (in memory only, as in Kafka). */
+    private volatile long latestDeleteHorizonMs = -1;
     private volatile LogConfig config;
     private volatile LogSegment active;
     private volatile long logStartOffset;
@@ -354,6 +363,7 @@ public final class PartitionLog implements Closeable {
             if (offset >= logEndOffset) {
                 return;
             }
+            truncations++;
             if (offset < logStartOffset) {
                 restartAt(offset);
             } else {
@@ -468,7 +478,9 @@ public final class PartitionLog implements Closeable {
      */
     @Override
     public void close() throws IOException {
+        closing = true;
         ReentrantLock flushLock = groupCommit.flushLock();
+        cleanerLock.lock();
         flushLock.lock();
         appendLock.lock();
         try {
@@ -487,6 +499,78 @@ public final class PartitionLog implements Closeable {
         } finally {
             appendLock.unlock();
             flushLock.unlock();
+            cleanerLock.unlock();
+        }
+    }
+
+    /** What a compaction pass may clean, captured under the append lock. */
+    record CleanableSegments(List<LogSegment> sealed, long logStartOffset, long logEndOffset, long durableEndOffset,
+            long truncations) {}
+
+    /** The sealed segments (every segment but the active one) and the offsets bounding them. */
+    CleanableSegments cleanableSegments() {
+        appendLock.lock();
+        try {
+            List<LogSegment> sealed = List.copyOf(segments.headMap(active.baseOffset(), false).values());
+            return new CleanableSegments(sealed, logStartOffset, logEndOffset, durable.value(), truncations);
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    ReentrantLock cleanerLock() {
+        return cleanerLock;
+    }
+
+    /** True once {@link #close} started: a compaction pass stops at the next batch. */
+    boolean isClosing() {
+        return closing;
+    }
+
+    long latestDeleteHorizonMs() {
+        return latestDeleteHorizonMs;
+    }
+
+    void setLatestDeleteHorizonMs(long horizon) {
+        latestDeleteHorizonMs = horizon;
+    }
+
+    /**
+     * Swaps the forced compaction output {@code cleaned} (files {@code *.cleaned}, base offset = the first old
+     * segment's) in for {@code old}, crash-safely: rename to {@code *.swap} and force the directory (from here on
+     * recovery completes the swap), unlink the old segments (files renamed to {@code *.deleted}, removed after the
+     * file delete delay so in-flight reads finish), rename the swap files to the live names, force the directory.
+     * Returns false, changing nothing, when the log changed since the pass was planned (segments deleted by retention
+     * or DeleteRecords, a truncation, a close); the caller then deletes {@code cleaned}.
+     */
+    boolean replaceSegments(List<LogSegment> old, LogSegment cleaned, long plannedTruncations) throws IOException {
+        appendLock.lock();
+        try {
+            if (closed || closing || truncations != plannedTruncations) {
+                return false;
+            }
+            for (LogSegment segment : old) {
+                if (segments.get(segment.baseOffset()) != segment || segment == active) {
+                    return false;
+                }
+            }
+            ensureWritable();
+            cleaned.renamePending(LogSegment.SWAP_SUFFIX);
+            CheckpointFile.forceDirectory(dir);
+            segments.put(cleaned.baseOffset(), cleaned);
+            for (LogSegment segment : old) {
+                if (segment.baseOffset() != cleaned.baseOffset()) {
+                    segments.remove(segment.baseOffset());
+                }
+                groupCommit.onRemove(segment);
+                segment.markDeleted();
+                flusher.deleteLater(segment);
+            }
+            cleaned.renamePending("");
+            CheckpointFile.forceDirectory(dir);
+            return true;
+        } finally {
+            appendLock.unlock();
         }
     }
 

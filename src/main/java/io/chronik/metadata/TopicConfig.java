@@ -20,6 +20,9 @@ package io.chronik.metadata;
  * @param timestampAfterMaxMs   {@code message.timestamp.after.max.ms}
  * @param minInsyncReplicas     {@code min.insync.replicas}
  * @param uncleanLeaderElection {@code unclean.leader.election.enable}
+ * @param minCleanableDirtyRatio {@code min.cleanable.dirty.ratio}
+ * @param minCompactionLagMs    {@code min.compaction.lag.ms}
+ * @param deleteRetentionMs     {@code delete.retention.ms}: how long a compacted tombstone stays
  */
 public record TopicConfig(
         int segmentBytes,
@@ -37,4 +40,7 @@ public record TopicConfig(
         long timestampBeforeMaxMs,
         long timestampAfterMaxMs,
         int minInsyncReplicas,
-        boolean uncleanLeaderElection) {}
+        boolean uncleanLeaderElection,
+        double minCleanableDirtyRatio,
+        long minCompactionLagMs,
+        long deleteRetentionMs) {}

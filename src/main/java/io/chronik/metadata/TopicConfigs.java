@@ -32,8 +32,8 @@ import java.util.function.Function;
  * STATIC_BROKER_CONFIG when the server configuration changes it and DEFAULT_CONFIG otherwise, as Kafka reports its
  * {@code log.*} broker settings.
  *
- * <p>Configs Chronik does not honour (remote storage, recompression, throttles, compaction tuning, ...) are accepted
- * and reported like any other, because Kafka tools set them; {@link #isHonoured} tells them apart and
+ * <p>Configs Chronik does not honour (remote storage, recompression, throttles, max.compaction.lag.ms, ...) are
+ * accepted and reported like any other, because Kafka tools set them; {@link #isHonoured} tells them apart and
  * docs/kafka-compatibility.md lists them. Thread-safe (immutable).
  */
 public final class TopicConfigs {
@@ -87,7 +87,10 @@ public final class TopicConfigs {
                 Long.parseLong(v.apply("message.timestamp.before.max.ms")),
                 Long.parseLong(v.apply("message.timestamp.after.max.ms")),
                 Integer.parseInt(v.apply("min.insync.replicas")),
-                ConfigValue.parseBoolean(v.apply("unclean.leader.election.enable")));
+                ConfigValue.parseBoolean(v.apply("unclean.leader.election.enable")),
+                Double.parseDouble(v.apply("min.cleanable.dirty.ratio")),
+                Long.parseLong(v.apply("min.compaction.lag.ms")),
+                Long.parseLong(v.apply("delete.retention.ms")));
     }
 
     /**
@@ -240,10 +243,11 @@ public final class TopicConfigs {
                 honoured("message.timestamp.type", ConfigType.STRING, "CreateTime", null, "log.message.timestamp.type",
                         oneOf(false, "CreateTime", "LogAppendTime"),
                         "Whether record timestamps are the producer's (CreateTime) or the broker's (LogAppendTime)."),
-                ignored("min.cleanable.dirty.ratio", ConfigType.DOUBLE, "0.5", "log.cleaner.min.cleanable.ratio",
-                        ratio(), "Dirty ratio that triggers compaction. Accepted but not used."),
-                ignored("min.compaction.lag.ms", ConfigType.LONG, "0", "log.cleaner.min.compaction.lag.ms",
-                        atLeast(0), "Shortest time a record stays uncompacted. Accepted but not used."),
+                honoured("min.cleanable.dirty.ratio", ConfigType.DOUBLE, "0.5", null,
+                        "log.cleaner.min.cleanable.ratio", ratio(),
+                        "Compact once the not yet compacted part of the log is at least this fraction of it."),
+                honoured("min.compaction.lag.ms", ConfigType.LONG, "0", null, "log.cleaner.min.compaction.lag.ms",
+                        atLeast(0), "Shortest time a record stays uncompacted."),
                 acceptedOnly("min.insync.replicas", ConfigType.INT, Integer.toString(kafka.minInsyncReplicas()),
                         c -> Integer.toString(c.kafka().minInsyncReplicas()), "min.insync.replicas", atLeast(1),
                         "Fewest in-sync replicas for an acks=all produce to succeed. Accepted but not enforced yet: "

@@ -77,22 +77,26 @@ final class TestBatches {
     static LogConfig config(int segmentBytes) {
         LogConfig d = LogConfig.DEFAULT;
         return new LogConfig(segmentBytes, d.segmentMs(), d.retentionMs(), d.retentionBytes(), d.flushMessages(),
-                d.flushMs(), d.indexIntervalBytes(), d.segmentIndexBytes(), false, true);
+                d.flushMs(), d.indexIntervalBytes(), d.segmentIndexBytes(), false, true, d.minCleanableDirtyRatio(),
+                d.minCompactionLagMs(), d.deleteRetentionMs());
     }
 
     static LogConfig withIndexInterval(LogConfig c, int indexIntervalBytes, int segmentIndexBytes) {
         return new LogConfig(c.segmentBytes(), c.segmentMs(), c.retentionMs(), c.retentionBytes(), c.flushMessages(),
-                c.flushMs(), indexIntervalBytes, segmentIndexBytes, c.compact(), c.deleteRetention());
+                c.flushMs(), indexIntervalBytes, segmentIndexBytes, c.compact(), c.deleteRetention(),
+                c.minCleanableDirtyRatio(), c.minCompactionLagMs(), c.deleteRetentionMs());
     }
 
     static LogConfig withRetention(LogConfig c, long segmentMs, long retentionMs, long retentionBytes,
             boolean deleteRetention) {
         return new LogConfig(c.segmentBytes(), segmentMs, retentionMs, retentionBytes, c.flushMessages(),
-                c.flushMs(), c.indexIntervalBytes(), c.segmentIndexBytes(), !deleteRetention, deleteRetention);
+                c.flushMs(), c.indexIntervalBytes(), c.segmentIndexBytes(), !deleteRetention, deleteRetention,
+                c.minCleanableDirtyRatio(), c.minCompactionLagMs(), c.deleteRetentionMs());
     }
 
     static LogConfig withFlush(LogConfig c, long flushMessages, long flushMs) {
         return new LogConfig(c.segmentBytes(), c.segmentMs(), c.retentionMs(), c.retentionBytes(), flushMessages,
-                flushMs, c.indexIntervalBytes(), c.segmentIndexBytes(), c.compact(), c.deleteRetention());
+                flushMs, c.indexIntervalBytes(), c.segmentIndexBytes(), c.compact(), c.deleteRetention(),
+                c.minCleanableDirtyRatio(), c.minCompactionLagMs(), c.deleteRetentionMs());
     }
 }

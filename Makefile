@@ -4,6 +4,7 @@
 #   make run        build, then start a standalone server (bin/chronik-server start)
 #   make test       the whole test suite (mvn -B verify)
 #   make kafka-cli  install the Apache Kafka 4.4.0 command-line tools into .kafka-cli/
+#   make raft-conformance  Ratis's own test suites against Chronik's Raft transport (~4 min; not in `make test`)
 #   make clean      remove build output
 # MVN can be overridden, e.g. `make test MVN="mvn -B -o"` to stay offline.
 
@@ -13,7 +14,7 @@ MVN ?= mvn -B
 export MVN
 JAVA_ENV := source bin/lib/java.sh && chronik_find_java
 
-.PHONY: build run test kafka-cli clean
+.PHONY: build run test kafka-cli clean raft-conformance
 
 build:
 	$(JAVA_ENV) && $(MVN) package -DskipTests
@@ -23,6 +24,9 @@ run: build
 
 test:
 	$(JAVA_ENV) && $(MVN) verify
+
+raft-conformance:
+	$(JAVA_ENV) && $(MVN) test -Dgroups=ratis-conformance -Dchronik.excludedGroups=flaky
 
 kafka-cli:
 	bin/kafka-cli/install.sh

@@ -4,8 +4,10 @@ import io.chronik.common.ChronikException;
 import io.chronik.common.ErrorCode;
 import io.chronik.common.TopicPartition;
 import io.chronik.config.ServerConfig;
+import io.chronik.log.LogCleaner;
 import io.chronik.log.LogFlusher;
 import io.chronik.log.PartitionLog;
+import io.chronik.log.RecordCompactor;
 import io.chronik.metadata.MetadataImage;
 import io.chronik.metadata.MetadataStore;
 import io.chronik.metadata.PartitionImage;
@@ -15,6 +17,7 @@ import io.chronik.metadata.TopicImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -32,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * every partition whose replica list names this node, deleted when its topic is deleted (or re-created under a new
  * id), and reconfigured when its topic's configs change. Logs live in {@code <dataDir>/logs/<topic>-<partition>/}.
  *
- * <p>Owns the shared group-commit {@link LogFlusher} and a retention scheduler (one platform thread) that enforces
- * {@code retention.ms}/{@code retention.bytes}/{@code segment.ms} every {@code retentionCheckIntervalMs}.
+ * <p>Owns the shared group-commit {@link LogFlusher}, the {@link LogCleaner} that compacts the logs of
+ * {@code cleanup.policy=compact} topics every {@code cleanerIntervalMs}, and a retention scheduler (one platform
+ * thread) that enforces {@code retention.ms}/{@code retention.bytes}/{@code segment.ms} every {@code retentionCheckIntervalMs}.
  *
  * <p>A directory under {@code logs/} that no topic of the metadata claims is left alone and reported with a warning:
  * the metadata is the source of truth, but deleting data because of it is only done on an explicit DeleteTopics.
@@ -47,17 +51,20 @@ public final class ReplicaManager implements AutoCloseable {
     private final MetadataStore metadata;
     private final Path logsDir;
     private final LogFlusher flusher;
+    private final LogCleaner cleaner;
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
     private final ReentrantLock applyLock = new ReentrantLock();
     private final ScheduledExecutorService retention;
     private volatile boolean closed;
 
-    public ReplicaManager(ServerConfig config, MetadataStore metadata) throws IOException {
+    /** @param compactor reads and rewrites record batches for log compaction (the Kafka record format) */
+    public ReplicaManager(ServerConfig config, MetadataStore metadata, RecordCompactor compactor) throws IOException {
         this.config = config;
         this.metadata = metadata;
         this.logsDir = config.dataDir().resolve("logs");
         Files.createDirectories(logsDir);
         this.flusher = new LogFlusher(config.kafka().flusherThreads());
+        this.cleaner = new LogCleaner(flusher, compactor, Duration.ofMillis(config.logDefaults().cleanerIntervalMs()));
         this.retention = Executors.newSingleThreadScheduledExecutor(
                 r -> Thread.ofPlatform().name("chronik-retention").daemon().unstarted(r));
     }
@@ -194,7 +201,7 @@ public final class ReplicaManager implements AutoCloseable {
         }
     }
 
-    /** Stops the retention scheduler, fails pending waiters and closes every log (flushing it) and the flusher. */
+    /** Stops the retention scheduler and the cleaner, fails pending waiters, closes every log and the flusher. */
     @Override
     public void close() {
         applyLock.lock();
@@ -207,6 +214,7 @@ public final class ReplicaManager implements AutoCloseable {
             applyLock.unlock();
         }
         retention.shutdownNow();
+        cleaner.close();
         for (Partition p : partitions.values()) {
             try {
                 p.close();

@@ -99,6 +99,8 @@ public record ServerConfig(
      *
      * @param messageMaxBytes            default {@code max.message.bytes}
      * @param retentionCheckIntervalMs   how often retention and time-based segment rolls run
+     * @param cleanerIntervalMs          pause between two rounds of the log cleaner over the compacted logs
+     *                                   (Kafka's {@code log.cleaner.backoff.ms})
      */
     public record LogDefaults(
             int segmentBytes,
@@ -108,10 +110,12 @@ public record ServerConfig(
             long flushMessages,
             long flushMs,
             int messageMaxBytes,
-            long retentionCheckIntervalMs) {
+            long retentionCheckIntervalMs,
+            long cleanerIntervalMs) {
 
         public static final LogDefaults DEFAULT = new LogDefaults(
-                1 << 30, 7L * 24 * 3600 * 1000, 7L * 24 * 3600 * 1000, -1, 1, Long.MAX_VALUE, 1048588, 300_000);
+                1 << 30, 7L * 24 * 3600 * 1000, 7L * 24 * 3600 * 1000, -1, 1, Long.MAX_VALUE, 1048588, 300_000,
+                15_000);
     }
 
     /**

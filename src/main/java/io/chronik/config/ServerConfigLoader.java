@@ -61,7 +61,8 @@ public final class ServerConfigLoader {
                 "num_partitions", "flusher_threads"));
         Optional<TomlSection> logTable = file.flatMap(f -> f.table("log"));
         logTable.ifPresent(l -> l.rejectUnknownKeys("segment_bytes", "segment_ms", "retention_ms", "retention_bytes",
-                "flush_messages", "flush_ms", "message_max_bytes", "retention_check_interval_ms"));
+                "flush_messages", "flush_ms", "message_max_bytes", "retention_check_interval_ms",
+                "cleaner_interval_ms"));
 
         Optional<TomlSection> adminTable = file.flatMap(f -> f.table("admin"));
         adminTable.ifPresent(a -> a.rejectUnknownKeys("bind"));
@@ -195,7 +196,8 @@ public final class ServerConfigLoader {
                 log.integer("flush_messages", 1, Long.MAX_VALUE).orElse(d.flushMessages()),
                 log.integer("flush_ms", 0, Long.MAX_VALUE).orElse(d.flushMs()),
                 log.intValue("message_max_bytes", 1, Integer.MAX_VALUE).orElse(d.messageMaxBytes()),
-                log.integer("retention_check_interval_ms", 1, Long.MAX_VALUE).orElse(d.retentionCheckIntervalMs()));
+                log.integer("retention_check_interval_ms", 1, Long.MAX_VALUE).orElse(d.retentionCheckIntervalMs()),
+                log.integer("cleaner_interval_ms", 1, Long.MAX_VALUE).orElse(d.cleanerIntervalMs()));
     }
 
     private static Path dataDir(CommandLineValues commandLine, Map<String, String> env, Optional<TomlSection> file) {

@@ -9,6 +9,7 @@ import io.chronik.config.ServerConfig;
 import io.chronik.kafka.ApiHandler;
 import io.chronik.kafka.ApiRegistry;
 import io.chronik.kafka.KafkaListener;
+import io.chronik.kafka.compaction.KafkaRecordCompactor;
 import io.chronik.kafka.data.DataApis;
 import io.chronik.kafka.group.GroupApis;
 import io.chronik.kafka.topics.TopicApis;
@@ -73,7 +74,7 @@ public final class ChronikServer implements AutoCloseable {
                     ? new HostPort(config.kafkaAdvertised().host(), listener.port()) : config.kafkaAdvertised();
             metadata.submit(new MetadataCommand.RegisterBroker(config.nodeId(), advertised.host(), advertised.port(),
                     null));
-            ReplicaManager replicas = new ReplicaManager(config, metadata);
+            ReplicaManager replicas = new ReplicaManager(config, metadata, new KafkaRecordCompactor());
             opened.add(replicas);
             replicas.start();
             GroupApis groups = GroupApis.start(replicas, metadata, config);

@@ -90,12 +90,13 @@ class ServerConfigLoaderTest {
                 flush_ms = 500
                 message_max_bytes = 5000000
                 retention_check_interval_ms = 1000
+                cleaner_interval_ms = 2000
                 """));
         assertEquals(Path.of("/var/lib/chronik"), config.dataDir());
         assertEquals(new HostPort("0.0.0.0", 19092), config.kafkaBind());
         assertEquals(new HostPort("broker.example.com", 29092), config.kafkaAdvertised());
         assertEquals(new KafkaSettings(2_000_000, false, 6, (short) 1, 1, 4), config.kafka());
-        assertEquals(new LogDefaults(2_097_152, 60_000, -1, 1_000_000_000, 100, 500, 5_000_000, 1000),
+        assertEquals(new LogDefaults(2_097_152, 60_000, -1, 1_000_000_000, 100, 500, 5_000_000, 1000, 2000),
                 config.logDefaults());
     }
 

@@ -118,7 +118,17 @@ class LogCompactionTest extends LogTestBase {
 
     @Test
     void keepsOnlyTheLatestRecordPerKeyBelowTheActiveSegmentWithOriginalOffsets() throws Exception {
-        PartitionLog log = open(compacted(1024, false, -1));
+        try (var slowDeletes = new LogFlusher(1, Duration.ofMinutes(1), Duration.ofMillis(20))) {
+            PartitionLog log = PartitionLog.open(dir(), compacted(1024, false, -1), slowDeletes);
+            try {
+                keepsOnlyTheLatestRecordPerKey(log);
+            } finally {
+                log.close();
+            }
+        }
+    }
+
+    private void keepsOnlyTheLatestRecordPerKey(PartitionLog log) throws Exception {
         writeUpdates(log, 200, 5);
         List<Entry> before = consume(log);
         int segmentsBefore = log.cleanableSegments().sealed().size();
@@ -129,7 +139,7 @@ class LogCompactionTest extends LogTestBase {
 
         assertTrue(cleaner.clean(log, NOW));
         assertEquals(before.subList(0, 1).getFirst().offset(), batchesOf(inFlight).getFirst().baseOffset(),
-                "a slice handed out before the swap stays readable (for the file delete delay)");
+                "a slice handed out before the swap stays readable (during the file delete delay)");
 
         List<Entry> after = consume(log);
         assertEquals(latestByKey(before), latestByKey(after), "the latest value of every key survives");
@@ -149,13 +159,9 @@ class LogCompactionTest extends LogTestBase {
         Entry kept = belowActive.getFirst();
         assertEquals(kept.offset(), batchesOf(log.read(0, 1 << 20, Long.MAX_VALUE, true)).getFirst().baseOffset(),
                 "a read at a removed offset starts at the next retained batch");
-        assertEquals(latestByKey(before), latestByKey(consume(reopen(log))), "a reopened log serves the same view");
-    }
-
-    private PartitionLog reopen(PartitionLog log) throws IOException {
-        LogConfig config = log.config();
         log.close();
-        return open(log.dir(), config);
+        assertEquals(latestByKey(before), latestByKey(consume(open(log.dir(), log.config()))),
+                "a reopened log serves the same view");
     }
 
     @Test

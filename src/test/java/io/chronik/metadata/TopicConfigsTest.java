@@ -52,7 +52,8 @@ class TopicConfigsTest {
         ServerConfig config = new ServerConfig(1, Path.of("data"), new HostPort("127.0.0.1", 0),
                 new HostPort("127.0.0.1", 0), ServerConfig.KafkaSettings.DEFAULT,
                 new ServerConfig.LogDefaults(d.segmentBytes(), d.segmentMs(), 3_600_000L, d.retentionBytes(),
-                        d.flushMessages(), d.flushMs(), d.messageMaxBytes(), d.retentionCheckIntervalMs()));
+                        d.flushMessages(), d.flushMs(), d.messageMaxBytes(), d.retentionCheckIntervalMs(),
+                        d.cleanerIntervalMs()));
         assertEquals(3_600_000L, TopicConfigs.resolve(Map.of(), config).retentionMs());
 
         ConfigEntry retention = entry(TopicConfigs.describe(Map.of(), config), "retention.ms");

@@ -57,6 +57,10 @@ END {
         if (csv != "") print csvline > csv
         md_rows[r] = mdline
     }
+    if (nnotes > 0) {
+        print "\nNotes:"
+        for (i = 1; i <= nnotes; i++) print notes[i]
+    }
     if (md == "") exit
     print "# Chronik vs Apache Kafka 4.4.0 — benchmark results\n" > md
     print "Ratios are Chronik ÷ Kafka: above 1 is better for Chronik where higher is better (throughput), below 1 is" > md

@@ -51,7 +51,7 @@ done
 if [ "$MODE" = full ]; then
     WARMUP_RECORDS=${BENCH_WARMUP_RECORDS:-100000} W1_RECORDS=${BENCH_W1_RECORDS:-1000000}
     W2_SECONDS=${BENCH_W2_SECONDS:-30} W3_RECORDS=${BENCH_W3_RECORDS:-2000000} W4_RECORDS=${BENCH_W4_RECORDS:-300000}
-    MAX_RUN_SECONDS=${BENCH_MAX_RUN_SECONDS:-90} CONSUME_IDLE_TIMEOUT_MS=10000
+    MAX_RUN_SECONDS=${BENCH_MAX_RUN_SECONDS:-60} CONSUME_IDLE_TIMEOUT_MS=10000
     : "${SYSTEMS:=chronik,kafka,kafka-fsync}" "${CLUSTER:=true}"
 else
     WARMUP_RECORDS=${BENCH_WARMUP_RECORDS:-500} W1_RECORDS=${BENCH_W1_RECORDS:-2000}
@@ -199,7 +199,7 @@ run_cluster() {
         local reason="${BROKER_FAILURE//,/;}"
         log "SKIPPED: the $system cluster did not form: $BROKER_FAILURE"
         metric "$system" w4_startup "W4 cluster start-up" "first produce after launch" "" ms lower "skipped: cluster did not form: $reason"
-        metric "$system" w4_produce "$label produce" "throughput" "" "MiB/s" higher "skipped: cluster did not form"
+        produce_metrics "$system" w4_produce "$label produce" "" "" "" "" "" "" "" "skipped: cluster did not form"
         stop_brokers
         return 0
     fi

@@ -41,6 +41,16 @@ else
     CHRONIK_SERVER=("$ROOT/bin/chronik-server")
 fi
 
+declare -A BROKER_LOGS=()
+BROKER_PIDS=()
+
+# start_server LOG COMMAND...: starts one server process of the system under test.
+start_server() {
+    start_background "$@"
+    BROKER_PIDS+=("$BG_PID")
+    BROKER_LOGS[$BG_PID]=$1
+}
+
 # await_first_produce DIR BOOTSTRAP LAUNCH_FUNCTION: runs the start-up probe around LAUNCH_FUNCTION (which starts the
 # servers and sets BROKER_PIDS) and sets BROKER_STARTUP_MS.
 await_first_produce() {
@@ -57,6 +67,7 @@ await_first_produce() {
         BROKER_FAILURE="start-up probe did not start: $(tail -n 1 "$dir/first-produce.log")"
         return 1
     fi
+    BROKER_PIDS=()
     t0=$(now_ms)
     "$launch"
     while is_running "$probe_pid"; do
@@ -64,7 +75,7 @@ await_first_produce() {
         for pid in "${BROKER_PIDS[@]}"; do
             if ! is_running "$pid"; then
                 stop_pid "$probe_pid"
-                BROKER_FAILURE="server process $pid exited during start-up: $(first_error_line "$dir")"
+                BROKER_FAILURE="server process $pid exited during start-up: $(first_error_line "${BROKER_LOGS[$pid]}")"
                 return 1
             fi
         done
@@ -79,12 +90,16 @@ await_first_produce() {
     BROKER_STARTUP_MS=$(( ${line#produced } - t0 ))
 }
 
-# first_error_line DIR: the most telling line of the server logs under DIR, for skip and failure messages.
+# first_error_line LOG: the most telling line of a server log, for skip and failure messages: Chronik's one-line
+# "error: ..." or the first exception message (Kafka), else the first ERROR line, else the last line.
 first_error_line() {
-    local line
-    line=$(cat "$1"/*server.log 2>/dev/null | grep -m1 -iE '^error|error:|exception' || true)
-    [ -n "$line" ] || line=$(cat "$1"/*server.log 2>/dev/null | tail -n 1)
-    echo "${line:-no output}"
+    local line pattern
+    for pattern in '^error: ' '^[a-zA-Z0-9_.$]+(Exception|Error): ' ' ERROR '; do
+        line=$(grep -m1 -E "$pattern" "$1" 2>/dev/null || true)
+        [ -z "$line" ] || break
+    done
+    [ -n "$line" ] || line=$(tail -n 1 "$1" 2>/dev/null)
+    echo "$(basename "$1"): ${line:-no output}" | cut -c1-300
 }
 
 # --- Chronik -----------------------------------------------------------------------------------------------------
@@ -98,9 +113,8 @@ start_chronik() { # DIR
 }
 
 launch_chronik() {
-    start_background "$SYSTEM_DIR/server.log" "${CHRONIK_SERVER[@]}" start --bind "127.0.0.1:$CHRONIK_PORT" \
+    start_server "$SYSTEM_DIR/server.log" "${CHRONIK_SERVER[@]}" start --bind "127.0.0.1:$CHRONIK_PORT" \
         --data-dir "${BROKER_DATA_DIRS[0]}"
-    BROKER_PIDS=("$BG_PID")
 }
 
 start_chronik_cluster() { # DIR
@@ -136,10 +150,8 @@ start_chronik_cluster() { # DIR
 
 launch_chronik_cluster() {
     local i
-    BROKER_PIDS=()
     for i in 1 2 3; do
-        start_background "$SYSTEM_DIR/node-$i-server.log" "${CHRONIK_SERVER[@]}" start --config "$SYSTEM_DIR/node-$i/chronik.toml"
-        BROKER_PIDS+=("$BG_PID")
+        start_server "$SYSTEM_DIR/node-$i-server.log" "${CHRONIK_SERVER[@]}" start --config "$SYSTEM_DIR/node-$i/chronik.toml"
     done
 }
 
@@ -199,12 +211,10 @@ start_kafka_nodes() { # DIR COUNT [EXTRA_FILE]
 
 launch_kafka_nodes() {
     local node
-    BROKER_PIDS=()
     for node in "${KAFKA_NODE_DIRS[@]}"; do
-        start_background "$SYSTEM_DIR/$(basename "$node")-server.log" "$JAVA" "${KAFKA_JVM_OPTS[@]}" \
+        start_server "$SYSTEM_DIR/$(basename "$node")-server.log" "$JAVA" "${KAFKA_JVM_OPTS[@]}" \
             -cp "$KAFKA_HOME/lib/*" -Dlog4j2.configurationFile="$KAFKA_HOME/config/log4j2.properties" \
             kafka.Kafka "$node/server.properties"
-        BROKER_PIDS+=("$BG_PID")
     done
 }
 
@@ -212,8 +222,12 @@ start_kafka() { start_kafka_nodes "$1" 1; }
 
 start_kafka_cluster() { start_kafka_nodes "$1" 3 "$ROOT/config/bench/kafka-cluster.properties"; }
 
+# Signals every server first, then waits: a Kafka node stopped alone waits for the quorum of the others.
 stop_brokers() {
     local pid
+    for pid in "${BROKER_PIDS[@]}"; do
+        kill "$pid" 2>/dev/null || true
+    done
     for pid in "${BROKER_PIDS[@]}"; do
         stop_pid "$pid"
     done

@@ -11,11 +11,15 @@ die() { echo "error: $*" >&2; exit 1; }
 
 now_ms() { date +%s%3N; }
 
-# Prints a TCP port on 127.0.0.1 that nothing listens on and this run has not handed out yet.
+# Prints a TCP port on 127.0.0.1 that nothing listens on and this run has not handed out yet. It is below the
+# kernel's ephemeral range, so that no outgoing connection (a client, or another node of a starting cluster) can
+# take it as its local port before the server binds it.
 free_port() {
-    local port attempt
+    local port attempt ephemeral_low
+    ephemeral_low=$(awk '{print $1}' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+    [ "$ephemeral_low" -gt 12000 ] || die "the ephemeral port range starts at $ephemeral_low; no room for servers"
     for attempt in $(seq 1 200); do
-        port=$((20000 + RANDOM % 25000))
+        port=$((10000 + RANDOM % (ephemeral_low - 10000)))
         [[ " ${BENCH_PORTS[*]} " == *" $port "* ]] && continue
         if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
             BENCH_PORTS+=("$port")
@@ -55,6 +59,9 @@ stop_pid() {
 
 stop_all_started() {
     local pid
+    for pid in "${BENCH_PIDS[@]}"; do
+        kill "$pid" 2>/dev/null || true
+    done
     for pid in "${BENCH_PIDS[@]}"; do
         stop_pid "$pid"
     done

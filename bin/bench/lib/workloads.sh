@@ -64,13 +64,19 @@ produce() {
     local mib=""
     [ -z "${rate:-}" ] || mib=$(awk -v r="$rate" -v s="$size" 'BEGIN { printf "%.2f", r * s / 1048576 }')
     [ -n "${rate:-}" ] && [ "$sent" -gt 0 ] || { rate="" mib="" avg="" max=""; }
-    metric "$system" "$id" "$label" "throughput" "$rate" "records/s" higher "$note"
-    metric "$system" "$id" "$label" "throughput" "$mib" "MiB/s" higher "$note"
-    metric "$system" "$id" "$label" "latency avg" "$avg" "ms" lower "$note"
-    metric "$system" "$id" "$label" "latency p50" "$p50" "ms" lower "$note"
-    metric "$system" "$id" "$label" "latency p99" "$p99" "ms" lower "$note"
-    metric "$system" "$id" "$label" "latency p99.9" "$p999" "ms" lower "$note"
-    metric "$system" "$id" "$label" "latency max" "$max" "ms" lower "$note"
+    produce_metrics "$system" "$id" "$label" "$rate" "$mib" "$avg" "$p50" "$p99" "$p999" "$max" "$note"
+}
+
+# produce_metrics SYSTEM WORKLOAD_ID WORKLOAD RATE MIB AVG P50 P99 P999 MAX NOTE: the rows of one produce run (empty
+# values with a NOTE for a run that failed or was skipped).
+produce_metrics() {
+    metric "$1" "$2" "$3" "throughput" "$4" "records/s" higher "${11}"
+    metric "$1" "$2" "$3" "throughput" "$5" "MiB/s" higher "${11}"
+    metric "$1" "$2" "$3" "latency avg" "$6" "ms" lower "${11}"
+    metric "$1" "$2" "$3" "latency p50" "$7" "ms" lower "${11}"
+    metric "$1" "$2" "$3" "latency p99" "$8" "ms" lower "${11}"
+    metric "$1" "$2" "$3" "latency p99.9" "$9" "ms" lower "${11}"
+    metric "$1" "$2" "$3" "latency max" "${10}" "ms" lower "${11}"
 }
 
 # consume SYSTEM WORKLOAD_ID WORKLOAD TOPIC RECORDS RECORD_SIZE

@@ -5,6 +5,9 @@ import io.chronik.kafka.ApiHandler;
 import io.chronik.kafka.KafkaRequest;
 import io.chronik.metadata.MetadataImage;
 import io.chronik.metadata.MetadataStore;
+import io.chronik.metadata.PartitionImage;
+import io.chronik.metadata.TopicImage;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.FindCoordinatorResponseData;
@@ -15,8 +18,9 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.FindCoordinatorRequest.CoordinatorType;
 
 /**
- * FindCoordinator (v0–6; a batch of keys from v4). A GROUP key is answered with this node while it coordinates the
- * group's offsets partition (COORDINATOR_NOT_AVAILABLE otherwise, which clients retry). TRANSACTION keys get
+ * FindCoordinator (v0–6; a batch of keys from v4). A GROUP key is answered with the leader of the group's partition of
+ * {@code __consumer_offsets}, which is created on the first lookup (COORDINATOR_NOT_AVAILABLE, which clients retry,
+ * while the topic cannot be created, the partition has no leader, or this node is still loading it). TRANSACTION keys get
  * INVALID_REQUEST with a message saying transactions are not supported: a non-retriable error, so a transactional
  * producer fails at once with that message instead of retrying until its timeout. SHARE keys (share groups,
  * KIP-932) get INVALID_REQUEST too.
@@ -28,11 +32,14 @@ final class FindCoordinatorHandler implements ApiHandler {
 
     private final GroupCoordinator coordinator;
     private final MetadataStore metadata;
+    private final OffsetsTopic offsetsTopic;
     private final int nodeId;
 
-    FindCoordinatorHandler(GroupCoordinator coordinator, MetadataStore metadata, int nodeId) {
+    FindCoordinatorHandler(GroupCoordinator coordinator, MetadataStore metadata, OffsetsTopic offsetsTopic,
+            int nodeId) {
         this.coordinator = coordinator;
         this.metadata = metadata;
+        this.offsetsTopic = offsetsTopic;
         this.nodeId = nodeId;
     }
 
@@ -74,12 +81,14 @@ final class FindCoordinatorHandler implements ApiHandler {
         if (key == null || key.isEmpty()) {
             return fail(c, Errors.INVALID_REQUEST, "The group id must not be empty");
         }
+        Optional<TopicImage> topic = offsetsTopic.getOrCreate();
+        PartitionImage partition = topic.map(t -> t.partition(coordinator.partitionFor(key))).orElse(null);
         MetadataImage image = metadata.current();
-        MetadataImage.BrokerInfo self = image.brokers().get(nodeId);
-        if (self == null || !coordinator.isCoordinatorFor(key)) {
+        MetadataImage.BrokerInfo leader = partition == null ? null : image.brokers().get(partition.leader());
+        if (leader == null || (leader.id() == nodeId && !coordinator.isCoordinatorFor(key))) {
             return fail(c, Errors.COORDINATOR_NOT_AVAILABLE, "The coordinator is not available");
         }
-        return c.setNodeId(nodeId).setHost(self.host()).setPort(self.port()).setErrorCode(Errors.NONE.code());
+        return c.setNodeId(leader.id()).setHost(leader.host()).setPort(leader.port()).setErrorCode(Errors.NONE.code());
     }
 
     private static Coordinator fail(Coordinator c, Errors error, String message) {

@@ -1,71 +1,51 @@
 package io.chronik.kafka.group;
 
 import io.chronik.broker.ReplicaManager;
-import io.chronik.common.ChronikException;
-import io.chronik.common.ErrorCode;
-import io.chronik.common.TopicPartition;
 import io.chronik.config.ServerConfig;
 import io.chronik.config.ServerConfig.GroupSettings;
 import io.chronik.group.GroupCoordinator;
 import io.chronik.kafka.ApiHandler;
-import io.chronik.metadata.MetadataCommand;
-import io.chronik.metadata.MetadataImage;
-import io.chronik.metadata.MetadataStateMachine;
 import io.chronik.metadata.MetadataStore;
-import io.chronik.metadata.ReplicaPlacement;
-import io.chronik.metadata.TopicImage;
-import java.io.IOException;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The consumer-group Kafka APIs and the coordinator behind them. {@link #start} creates {@code __consumer_offsets}
- * when missing ({@code cleanup.policy=compact}, {@code offsetsTopicPartitions} partitions, replication factor
- * min(3, brokers)), loads every offsets partition this node holds (replaying its log), and starts the coordinator's
- * timers. An existing topic keeps its partition count, whatever the setting says, since groups are placed by it.
- * Offsets of topics that disappear from the metadata are removed right after.
+ * The consumer-group Kafka APIs and the coordinator behind them. {@code __consumer_offsets} is created the way Kafka
+ * does it: on the first FindCoordinator for a group ({@link OffsetsTopic}). The coordinator serves the offsets
+ * partitions this node leads and follows leadership changes ({@link OffsetsPartitionOwnership}); offsets of topics
+ * that disappear from the metadata are removed right after. The partition count is fixed when the topic is created:
+ * an existing topic keeps its count whatever the setting says, since groups are placed by it.
  */
 public final class GroupApis implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(GroupApis.class);
-    private static final long PARTITION_OPEN_WAIT_MS = 10_000;
-
     private final GroupCoordinator coordinator;
+    private final OffsetsPartitionOwnership ownership;
     private final List<ApiHandler> handlers;
 
-    private GroupApis(GroupCoordinator coordinator, List<ApiHandler> handlers) {
+    private GroupApis(GroupCoordinator coordinator, OffsetsPartitionOwnership ownership, List<ApiHandler> handlers) {
         this.coordinator = coordinator;
+        this.ownership = ownership;
         this.handlers = handlers;
     }
 
-    /** Creates (if needed) and loads {@code __consumer_offsets}, and starts the coordinator. */
-    public static GroupApis start(ReplicaManager replicas, MetadataStore metadata, ServerConfig config)
-            throws IOException {
-        TopicImage topic = ensureOffsetsTopic(metadata, config.groups());
-        GroupSettings settings = withPartitions(config.groups(), topic.partitions().size());
+    /** Starts the coordinator; it loads the offsets partitions this node leads as the metadata shows them. */
+    public static GroupApis start(ReplicaManager replicas, MetadataStore metadata, ServerConfig config) {
+        int partitions = metadata.current().topic(OffsetsTopicLog.TOPIC).map(t -> t.partitions().size())
+                .orElse(config.groups().offsetsTopicPartitions());
+        GroupSettings settings = withPartitions(config.groups(), partitions);
         var groupLog = new OffsetsTopicLog(replicas, settings.offsetCommitTimeoutMs());
         var coordinator = new GroupCoordinator(settings, groupLog, new ConsumerSubscriptions(),
                 name -> metadata.current().topic(name).isPresent(), System::currentTimeMillis);
-        try {
-            for (var p : topic.partitions()) {
-                if (p.replicas().contains(config.nodeId())) {
-                    awaitOpen(replicas, p.partition());
-                    coordinator.loadPartition(p.partition());
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            coordinator.close();
-            throw e;
-        }
         coordinator.start();
+        var ownership = new OffsetsPartitionOwnership(coordinator, replicas, config.nodeId());
+        metadata.subscribe(ownership::onImage);
         followTopicDeletions(metadata, coordinator);
+        var offsetsTopic = new OffsetsTopic(metadata, settings.offsetsTopicPartitions(),
+                config.kafka().defaultReplicationFactor());
         List<ApiHandler> handlers = List.of(
-                new FindCoordinatorHandler(coordinator, metadata, config.nodeId()),
+                new FindCoordinatorHandler(coordinator, metadata, offsetsTopic, config.nodeId()),
                 new JoinGroupHandler(coordinator),
                 new SyncGroupHandler(coordinator),
                 new HeartbeatHandler(coordinator),
@@ -76,7 +56,7 @@ public final class GroupApis implements AutoCloseable {
                 new ListGroupsHandler(coordinator),
                 new DeleteGroupsHandler(coordinator),
                 new OffsetDeleteHandler(coordinator, metadata));
-        return new GroupApis(coordinator, handlers);
+        return new GroupApis(coordinator, ownership, handlers);
     }
 
     public List<ApiHandler> handlers() {
@@ -87,51 +67,10 @@ public final class GroupApis implements AutoCloseable {
         return coordinator;
     }
 
-    private static TopicImage ensureOffsetsTopic(MetadataStore metadata, GroupSettings settings) {
-        MetadataImage image = metadata.current();
-        if (image.topic(OffsetsTopicLog.TOPIC).isEmpty()) {
-            int replicationFactor = Math.min(3, image.brokers().size());
-            var command = new MetadataCommand.CreateTopic(OffsetsTopicLog.TOPIC, MetadataStateMachine.newTopicId(),
-                    ReplicaPlacement.place(image.brokers().keySet(), 0, settings.offsetsTopicPartitions(),
-                            replicationFactor),
-                    Map.of("cleanup.policy", "compact", "segment.bytes", "104857600"));
-            try {
-                metadata.submit(command);
-                log.info("Created {} with {} partitions", OffsetsTopicLog.TOPIC, settings.offsetsTopicPartitions());
-            } catch (ChronikException e) {
-                if (e.error() != ErrorCode.TOPIC_ALREADY_EXISTS) {
-                    throw e;
-                }
-            }
-        }
-        return metadata.current().topic(OffsetsTopicLog.TOPIC).orElseThrow();
-    }
-
     private static GroupSettings withPartitions(GroupSettings s, int partitions) {
         return new GroupSettings(partitions, s.initialRebalanceDelayMs(), s.minSessionTimeoutMs(),
                 s.maxSessionTimeoutMs(), s.maxGroupSize(), s.offsetsRetentionMs(), s.offsetsRetentionCheckIntervalMs(),
                 s.offsetMetadataMaxBytes(), s.offsetCommitTimeoutMs());
-    }
-
-    private static void awaitOpen(ReplicaManager replicas, int partition) throws IOException {
-        long deadline = System.currentTimeMillis() + PARTITION_OPEN_WAIT_MS;
-        var tp = new TopicPartition(OffsetsTopicLog.TOPIC, partition);
-        while (true) {
-            try {
-                replicas.leaderPartition(tp);
-                return;
-            } catch (ChronikException e) {
-                if (System.currentTimeMillis() > deadline) {
-                    throw new IOException("Partition " + tp + " was not opened: " + e.getMessage());
-                }
-            }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("Interrupted while waiting for " + tp);
-            }
-        }
     }
 
     private static void followTopicDeletions(MetadataStore metadata, GroupCoordinator coordinator) {
@@ -154,6 +93,7 @@ public final class GroupApis implements AutoCloseable {
 
     @Override
     public void close() {
+        ownership.close();
         coordinator.close();
     }
 }

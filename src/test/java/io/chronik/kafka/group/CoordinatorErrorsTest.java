@@ -1,5 +1,6 @@
 package io.chronik.kafka.group;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -43,6 +44,7 @@ class CoordinatorErrorsTest {
         try (var server = GroupTestSupport.start(dir);
              var conn = new RawKafkaConnection("127.0.0.1", server.port(), Duration.ofSeconds(20))) {
             GroupTestSupport.createTopic(server, "t", 1);
+            awaitCoordinator(conn, "g");
             JoinGroupResponseData joined = send(conn, ApiKeys.JOIN_GROUP, 9, join("s1", ""));
             assertEquals(Errors.NONE.code(), joined.errorCode());
             assertEquals(1, joined.generationId());
@@ -79,6 +81,7 @@ class CoordinatorErrorsTest {
     void dynamicMembersGetTheirIdThroughMemberIdRequired() throws Exception {
         try (var server = GroupTestSupport.start(dir);
              var conn = new RawKafkaConnection("127.0.0.1", server.port(), Duration.ofSeconds(20))) {
+            awaitCoordinator(conn, "g");
             JoinGroupResponseData first = send(conn, ApiKeys.JOIN_GROUP, 9, join(null, ""));
             assertEquals(Errors.MEMBER_ID_REQUIRED.code(), first.errorCode());
             assertTrue(first.memberId().startsWith("raw-"), first.memberId());
@@ -102,10 +105,7 @@ class CoordinatorErrorsTest {
                     .setKeyType((byte) 1).setCoordinatorKeys(List.of("txn-1")));
             assertEquals(Errors.INVALID_REQUEST.code(), r.coordinators().get(0).errorCode());
             assertEquals(FindCoordinatorHandler.NO_TRANSACTIONS, r.coordinators().get(0).errorMessage());
-            FindCoordinatorResponseData g = send(conn, ApiKeys.FIND_COORDINATOR, 3, new FindCoordinatorRequestData()
-                    .setKeyType((byte) 0).setKey("some-group"));
-            assertEquals(Errors.NONE.code(), g.errorCode());
-            assertEquals(server.port(), g.port());
+            assertEquals(server.port(), awaitCoordinator(conn, "some-group").port());
         }
     }
 
@@ -149,6 +149,17 @@ class CoordinatorErrorsTest {
         HeartbeatResponseData r = send(conn, ApiKeys.HEARTBEAT, 4, new HeartbeatRequestData().setGroupId("g")
                 .setMemberId(memberId).setGroupInstanceId(instanceId).setGenerationId(generation));
         return Errors.forCode(r.errorCode());
+    }
+
+    /**
+     * Looks the group's coordinator up as clients do before any group request: the first lookup creates
+     * __consumer_offsets and answers COORDINATOR_NOT_AVAILABLE until the partition is loaded.
+     */
+    private FindCoordinatorResponseData awaitCoordinator(RawKafkaConnection conn, String group) {
+        return await().atMost(Duration.ofSeconds(10)).until(
+                () -> this.<FindCoordinatorResponseData>send(conn, ApiKeys.FIND_COORDINATOR, 3,
+                        new FindCoordinatorRequestData().setKeyType((byte) 0).setKey(group)),
+                r -> r.errorCode() == Errors.NONE.code());
     }
 
     @SuppressWarnings("unchecked")

@@ -1,6 +1,7 @@
 package io.chronik.admin;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,7 +17,6 @@ final class AdminJson {
     /** Ignores unknown properties when reading responses, so a newer server's extra fields do not break a client. */
     static final ObjectMapper MAPPER = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
     private AdminJson() {
@@ -31,15 +31,22 @@ final class AdminJson {
         if (body.length == 0) {
             throw new BadRequestException("the body is empty; expected a JSON object");
         }
-        try {
-            return MAPPER.readTree(body);
+        try (JsonParser parser = MAPPER.createParser(body)) {
+            JsonNode tree = MAPPER.readTree(parser);
+            if (parser.nextToken() != null) {
+                throw new BadRequestException("invalid JSON" + at(parser.currentTokenLocation())
+                        + ": unexpected content after the end of the value");
+            }
+            return tree;
         } catch (JsonProcessingException e) {
-            JsonLocation where = e.getLocation();
-            String at = where == null ? "" : " at line " + where.getLineNr() + ", column " + where.getColumnNr();
-            throw new BadRequestException("invalid JSON" + at + ": " + e.getOriginalMessage());
+            throw new BadRequestException("invalid JSON" + at(e.getLocation()) + ": " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static String at(JsonLocation where) {
+        return where == null ? "" : " at line " + where.getLineNr() + ", column " + where.getColumnNr();
     }
 
     static byte[] write(Object value) {

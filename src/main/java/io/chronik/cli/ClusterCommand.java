@@ -53,6 +53,9 @@ final class ClusterCommand implements Callable<Integer> {
         private AdminTarget target;
         @Spec
         private CommandSpec spec;
+        @Option(names = "--internal",
+                description = "Also list the partitions of internal topics (__consumer_offsets, ...).")
+        private boolean internal;
         private final Map<String, String> env;
 
         Status(Map<String, String> env) {
@@ -63,7 +66,7 @@ final class ClusterCommand implements Callable<Integer> {
         public Integer call() throws IOException, InterruptedException {
             try (AdminApiClient client = target.connect(env)) {
                 var out = spec.commandLine().getOut();
-                out.print(ClusterStatusFormat.render(client.status()));
+                out.print(ClusterStatusFormat.render(client.status(), internal));
                 out.flush();
                 return 0;
             }

@@ -25,15 +25,16 @@ import java.util.stream.Collectors;
  *
  * A node not registered as a live broker gets {@code (down)} after its line; without a Raft leader the leader line is
  * {@code Leader: none (waiting for quorum)}; a standalone node says {@code Leader: Node 1 (standalone)} and has only
- * a {@code kafka} endpoint; a partition without a leader shows {@code leader=none}. The partition section is left out
- * when there are no partitions, as in the guide's Quick Start.
+ * a {@code kafka} endpoint; a partition without a leader shows {@code leader=none}. Partitions of internal topics
+ * (names starting with {@code __}, such as the 50 of {@code __consumer_offsets}) are listed only when asked for. The
+ * partition section is left out when there are no partitions to list, as in the guide's Quick Start.
  */
 final class ClusterStatusFormat {
 
     private ClusterStatusFormat() {
     }
 
-    static String render(ClusterStatus status) {
+    static String render(ClusterStatus status, boolean includeInternal) {
         var out = new StringBuilder();
         out.append("Chronik Cluster Status\n");
         out.append("======================\n\n");
@@ -41,9 +42,12 @@ final class ClusterStatusFormat {
         out.append("Leader: ").append(leader(status)).append("\n\n");
         out.append("Node Details:\n");
         status.nodes().forEach(n -> out.append("  ").append(node(n)).append('\n'));
-        if (!status.partitions().isEmpty()) {
+        List<PartitionStatus> partitions = status.partitions().stream()
+                .filter(p -> includeInternal || !p.topic().startsWith("__"))
+                .toList();
+        if (!partitions.isEmpty()) {
             out.append("\nPartition Assignments:\n");
-            status.partitions().forEach(p -> out.append("  ").append(partition(p)).append('\n'));
+            partitions.forEach(p -> out.append("  ").append(partition(p)).append('\n'));
         }
         return out.toString();
     }

@@ -78,6 +78,11 @@ public final class ChronikTestServer implements AutoCloseable {
         return config.kafkaBind().port();
     }
 
+    /** The port of the node's admin API (a free port chosen at each start). */
+    public int adminPort() {
+        return server.adminPort();
+    }
+
     public Path dataDir() {
         return config.dataDir();
     }

@@ -183,12 +183,13 @@ class CrashDurabilityTest {
     private static Process startServer(Path dir, int port, String name) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path data = dir.resolve("data");
-        Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        var builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                 "io.chronik.cli.ChronikServerCli", "start", "--bind", "127.0.0.1:" + port, "-d", data.toString(),
                 "-l", "warn")
                 .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("server-" + name + ".out").toFile())
-                .start();
+                .redirectOutput(dir.resolve("server-" + name + ".out").toFile());
+        builder.environment().put("CHRONIK_ADMIN_BIND", "127.0.0.1:0"); // not the shared default port 10001
+        Process process = builder.start();
         long deadline = System.currentTimeMillis() + 60_000;
         while (System.currentTimeMillis() < deadline) {
             if (!process.isAlive()) {

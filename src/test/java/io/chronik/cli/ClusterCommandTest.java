@@ -102,7 +102,9 @@ class ClusterCommandTest {
     }
 
     @Test
-    void internalTopicsAreListedOnRequest() {
+    void internalTopicsAreListedOnRequest() throws Exception {
+        // The first FindCoordinator creates __consumer_offsets.
+        server.admin().listConsumerGroupOffsets("cluster-command-test").partitionsToOffsetAndMetadata().get();
         Run run = serverCli(Map.of("CHRONIK_ADMIN_API_KEY", key), "cluster", "status", "--internal", "--admin",
                 admin());
         assertEquals(0, run.exitCode(), run.err());

@@ -1,5 +1,5 @@
 # gnuplot script of bin/bench/chart.sh: run = results directory holding chart-throughput.dat and
-# chart-latency.dat (rows: "label" chronik kafka kafka-fsync, "?" where a system has no value).
+# chart-latency.dat, subtitle = date, mode and load of the run (rows: "label" chronik kafka kafka-fsync, "?" where a system has no value).
 set terminal pngcairo size 1500,650 font "DejaVu Sans,10"
 set output run."/chart.png"
 set datafile missing "?"
@@ -10,7 +10,7 @@ set boxwidth 0.9
 set key below horizontal
 set grid ytics
 set xtics rotate by -25 nomirror
-set multiplot layout 1,2 title "Chronik vs Apache Kafka 4.4.0 (bin/bench/run.sh; see summary.md for the settings)"
+set multiplot layout 1,2 title "Chronik vs Apache Kafka 4.4.0 (bin/bench/run.sh; settings in summary.md)\n".subtitle
 
 set title "Throughput (MiB/s, higher is better)"
 set yrange [0:*]

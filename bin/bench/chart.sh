@@ -55,6 +55,11 @@ for f in chart-throughput.dat chart-latency.dat; do
     [ -s "$RUN/$f" ] || echo '"none" ? ? ?' >"$RUN/$f"
 done
 
-gnuplot -e "run='$RUN'" "$ROOT/bin/bench/chart.gp" 2>"$RUN/gnuplot.log" ||
+# The chart says when, how and under what load it was measured, so that a copy of it cannot pass for a full run on
+# a quiet machine when it is not.
+subtitle=$(awk -F': ' '/^date:/ {d = $2} /^mode:/ {m = $2} /^load average at start:/ {l = $2}
+    END {printf "%s, %s mode, load average at start %s", d, m, l}' "$RUN/env.txt" 2>/dev/null | tr -d "'" || true)
+gnuplot -e "run='$RUN'; subtitle='$subtitle'" "$ROOT/bin/bench/chart.gp" 2>"$RUN/gnuplot.log" ||
     { echo "chart: gnuplot failed (see $RUN/gnuplot.log)" >&2; exit 1; }
 echo "chart: $RUN/chart.png" >&2
+

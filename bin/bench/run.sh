@@ -50,7 +50,7 @@ done
 
 if [ "$MODE" = full ]; then
     WARMUP_RECORDS=${BENCH_WARMUP_RECORDS:-100000} W1_RECORDS=${BENCH_W1_RECORDS:-1000000}
-    W2_SECONDS=${BENCH_W2_SECONDS:-30} W3_RECORDS=${BENCH_W3_RECORDS:-2000000} W4_RECORDS=${BENCH_W4_RECORDS:-300000}
+    W2_SECONDS=${BENCH_W2_SECONDS:-20} W3_RECORDS=${BENCH_W3_RECORDS:-2000000} W4_RECORDS=${BENCH_W4_RECORDS:-300000}
     MAX_RUN_SECONDS=${BENCH_MAX_RUN_SECONDS:-60} CONSUME_IDLE_TIMEOUT_MS=10000
     : "${SYSTEMS:=chronik,kafka,kafka-fsync}" "${CLUSTER:=true}"
 else
@@ -93,7 +93,11 @@ BENCH_START=$(now_ms)
 # --- Machine and settings, for the report ------------------------------------------------------------------------
 {
     echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-    echo "mode: $MODE"
+    if env | grep -qE '^BENCH_(W[1-4]_RECORDS|W2_SECONDS|WARMUP_RECORDS|MAX_RUN_SECONDS)='; then
+        echo "mode: $MODE, sizes overridden by BENCH_* variables"
+    else
+        echo "mode: $MODE"
+    fi
     echo "systems: $SYSTEMS; cluster workload: $CLUSTER"
     echo "records: warm-up $WARMUP_RECORDS; W1 $W1_RECORDS; W2 ${W2_SECONDS}s per rate; W3 $W3_RECORDS; W4 $W4_RECORDS"
     echo "cap per tool run: ${MAX_RUN_SECONDS} s (warm-up ${WARMUP_SECONDS} s)"

@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034 # the BROKER_* results are read by run.sh
 # Starting and stopping the systems under test for bin/bench/run.sh, all on 127.0.0.1 with fresh data directories:
 #   chronik          bin/chronik-server start (or CHRONIK_CLASSPATH), Chronik's default durability
 #   kafka            Apache Kafka 4.4.0 KRaft broker+controller from .bench-cache/kafka, config/bench/*.properties

@@ -15,10 +15,10 @@ now_ms() { date +%s%3N; }
 # kernel's ephemeral range, so that no outgoing connection (a client, or another node of a starting cluster) can
 # take it as its local port before the server binds it.
 free_port() {
-    local port attempt ephemeral_low
+    local port ephemeral_low
     ephemeral_low=$(awk '{print $1}' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
     [ "$ephemeral_low" -gt 12000 ] || die "the ephemeral port range starts at $ephemeral_low; no room for servers"
-    for attempt in $(seq 1 200); do
+    for _ in $(seq 1 200); do
         port=$((10000 + RANDOM % (ephemeral_low - 10000)))
         [[ " ${BENCH_PORTS[*]} " == *" $port "* ]] && continue
         if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
@@ -43,10 +43,10 @@ is_running() { kill -0 "$1" 2>/dev/null; }
 
 # stop_pid PID: SIGTERM, then SIGKILL after 20 s; waits for the process to exit.
 stop_pid() {
-    local pid=$1 i
+    local pid=$1
     is_running "$pid" || { wait "$pid" 2>/dev/null || true; return 0; }
     kill "$pid" 2>/dev/null || true
-    for i in $(seq 1 200); do
+    for _ in $(seq 1 200); do
         is_running "$pid" || break
         sleep 0.1
     done

@@ -63,7 +63,9 @@ produce() {
     [ "$record" = record ] || return 0
     local mib=""
     [ -z "${rate:-}" ] || mib=$(awk -v r="$rate" -v s="$size" 'BEGIN { printf "%.2f", r * s / 1048576 }')
-    [ -n "${rate:-}" ] && [ "$sent" -gt 0 ] || { rate="" mib="" avg="" max=""; }
+    if [ -z "${rate:-}" ] || [ "$sent" -le 0 ]; then
+        rate="" mib="" avg="" max=""
+    fi
     produce_metrics "$system" "$id" "$label" "$rate" "$mib" "$avg" "$p50" "$p99" "$p999" "$max" "$note"
 }
 

@@ -13,7 +13,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The high watermark of one partition — the offset below which consumers may read — and the parties waiting for it
  * to move: produce requests waiting for their last offset to be covered ({@link #await}) and long-polling fetches
- * that want a signal on every advance ({@link #watch}). It only moves forward.
+ * that want a signal on every advance ({@link #watch}). It only moves forward, except by an explicit
+ * {@link #resetTo} (truncation). Also used for a leader's own durable end offset, which acks=1 waits for.
  *
  * <p>Thread-safe. Waiters are completed and watchers signalled on the thread that advances the mark, outside the
  * lock; a watcher must only signal (never block or read the log).
@@ -77,6 +78,19 @@ final class HighWatermark {
             lock.unlock();
         }
         return future.completeOnTimeout(ErrorCode.REQUEST_TIMED_OUT, Math.max(0, timeoutMs), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Sets the mark to {@code offset} even when that is lower (a follower truncated below it, or a new leader's own
+     * durable mark); waiters above it keep waiting.
+     */
+    void resetTo(long offset) {
+        lock.lock();
+        try {
+            value = offset;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Completes every pending waiter with {@code error} (storage failure, partition closed or deleted). */

@@ -6,69 +6,113 @@ import io.chronik.common.TopicPartition;
 import io.chronik.log.BatchHeader;
 import io.chronik.log.LogSlice;
 import io.chronik.log.PartitionLog;
+import io.chronik.log.OffsetOutOfRangeException;
+import io.chronik.metadata.MetadataCommand;
 import io.chronik.metadata.PartitionImage;
 import io.chronik.metadata.TopicConfig;
+import io.chronik.replication.FollowerReplica;
+import io.chronik.replication.LeaderReplica;
 import io.chronik.txn.ProducerStateManager;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * This node's replica of one partition: its {@link PartitionLog}, the idempotent-producer state, and the high
- * watermark.
+ * This node's replica of one partition: its {@link PartitionLog}, the idempotent-producer state, the high watermark
+ * and — from the metadata image — its role: leader (serves clients, tracks its followers) or follower (a
+ * {@code ReplicaFetcher} copies the leader's log into it).
  *
- * <p><b>High watermark (standalone, one replica).</b> Consumers only read below the high watermark (HW). With the
- * strict default ({@code flush.messages=1}) the HW is the log's durable end offset: an offset becomes visible only
- * once it has been forced to disk, so no consumer ever sees a record that a crash could take back. With a relaxed
- * policy ({@code flush.messages > 1}) the HW is the log end offset, moved on every append. After a restart the HW
- * starts at the recovered log's durable end offset. The HW moves forward only.
+ * <p><b>High watermark (HW).</b> Consumers only read below it; an {@code acks=all} produce completes when it passes
+ * the batch. On the leader it is the smallest durable end offset over the ISR: its own (the log's durable end offset
+ * under the strict default {@code flush.messages=1}, the log end offset under a relaxed policy) and each other ISR
+ * member's last fetch offset (a follower fetches at its durable end offset). A follower takes the leader's HW from
+ * each fetch response, bounded by its own durable end. It only moves forward, except when a follower truncates
+ * below it (only an unclean election can cause that). A single-replica partition starts at the recovered log's
+ * durable end offset; a replicated one at its log start offset, and moves up as soon as the ISR has reported.
  *
- * <p><b>Appends</b> are made on the caller's thread (the connection reader, so in request order) under the partition
- * lock, which makes the producer-sequence check and the append atomic. Under the strict policy a virtual thread
- * (one per partition, only while the HW lags the log end) waits for the group-commit flush
- * ({@link PartitionLog#awaitDurable}) and advances the HW, completing waiting produce requests
- * ({@link #awaitHighWatermark}) and signalling long-polling fetches ({@link #watchHighWatermark}).
+ * <p><b>Appends</b> (leader only) are made on the caller's thread (the connection reader, so in request order) under
+ * the partition lock, which makes the producer-sequence check and the append atomic. A virtual thread (one per
+ * partition, only while the log's durable end lags its end) waits for the group-commit flush and then moves the
+ * local durable mark ({@code acks=1}) and the HW. Follower appends ({@link #appendAsFollower}) update the producer
+ * state too, so a follower that becomes leader de-duplicates retries; truncation rebuilds it from the log.
+ *
+ * <p><b>ISR.</b> The leader proposes ISR changes through the metadata store ({@code ChangeIsr}, fenced by its leader
+ * epoch): a follower joins once its fetch offset reaches the HW and the leader's start offset of the current epoch,
+ * and leaves when it has not been caught up for {@code replica.lag.time.max.ms} ({@link #maybeShrinkIsr}). The ISR in
+ * force is always the committed one from the image.
  *
  * <p>Thread-safe.
  */
-public final class Partition {
+public final class Partition implements LeaderReplica, FollowerReplica {
     private static final Logger log = LoggerFactory.getLogger(Partition.class);
     private static final Duration DURABLE_WAIT_SLICE = Duration.ofSeconds(1);
+    private static final long ISR_RETRY_NANOS = 500_000_000L;
+
+    /** Submits an ISR change through the metadata store without blocking the caller; runs {@code done} after. */
+    @FunctionalInterface
+    interface IsrUpdater {
+        void propose(MetadataCommand.ChangeIsr change, Runnable done);
+    }
 
     private final TopicPartition tp;
     private final UUID topicId;
+    private final int localId;
     private final PartitionLog partitionLog;
+    private final IsrUpdater isrUpdater;
+    private final long maxLagMs;
     private final ReentrantLock appendLock = new ReentrantLock();
-    private final ProducerStateManager producers = new ProducerStateManager(); // guarded by appendLock
+    private ProducerStateManager producers = new ProducerStateManager(); // guarded by appendLock
     private final HighWatermark highWatermark;
+    /** The leader's own durable end offset, what acks=1 waits for. */
+    private final HighWatermark localDurable;
+    private final Set<Runnable> appendWatchers = new CopyOnWriteArraySet<>();
+    private final AtomicBoolean isrChangeInFlight = new AtomicBoolean();
+    private volatile long isrRetryAfterNanos;
     private volatile TopicConfig config;
-    private volatile int leaderEpoch;
+    private volatile PartitionImage image;
+    /** Non-null while this node leads the partition. */
+    private volatile FollowerProgress followers;
     private boolean advancing; // guarded by appendLock: an HW advancer thread is running
     private boolean storageFailed; // guarded by appendLock
     private volatile boolean closed;
 
-    private Partition(TopicPartition tp, UUID topicId, PartitionLog partitionLog, TopicConfig config, int leaderEpoch,
-            long highWatermark) {
+    private Partition(TopicPartition tp, UUID topicId, int localId, PartitionLog partitionLog, IsrUpdater isrUpdater,
+            long maxLagMs, TopicConfig config, PartitionImage image, long highWatermark) {
         this.tp = tp;
         this.topicId = topicId;
+        this.localId = localId;
         this.partitionLog = partitionLog;
+        this.isrUpdater = isrUpdater;
+        this.maxLagMs = maxLagMs;
         this.config = config;
-        this.leaderEpoch = leaderEpoch;
+        this.image = image;
         this.highWatermark = new HighWatermark(highWatermark);
+        this.localDurable = new HighWatermark(localDurableEnd());
     }
 
-    /** Wraps an opened log, rebuilding the producer state from its batches. */
-    static Partition open(TopicPartition tp, UUID topicId, PartitionLog partitionLog, TopicConfig config,
-            PartitionImage image) throws IOException {
-        long hw = config.flushMessages() <= 1 ? partitionLog.durableEndOffset() : partitionLog.logEndOffset();
-        Partition p = new Partition(tp, topicId, partitionLog, config, image.leaderEpoch(), hw);
+    /**
+     * Wraps an opened log, rebuilding the producer state from its batches, in the role {@code image} gives.
+     *
+     * @param maxLagMs {@code replica.lag.time.max.ms}
+     */
+    static Partition open(TopicPartition tp, UUID topicId, int localId, PartitionLog partitionLog,
+            IsrUpdater isrUpdater, long maxLagMs, TopicConfig config, PartitionImage image) throws IOException {
+        long hw = image.replicas().size() > 1 ? partitionLog.logStartOffset()
+                : config.flushMessages() <= 1 ? partitionLog.durableEndOffset() : partitionLog.logEndOffset();
+        Partition p = new Partition(tp, topicId, localId, partitionLog, isrUpdater, maxLagMs, config, image, hw);
         p.rebuildProducerState();
+        p.applyRole(image);
         p.catchUpHighWatermark();
         return p;
     }
@@ -77,6 +121,7 @@ public final class Partition {
         long start = System.nanoTime();
         appendLock.lock();
         try {
+            producers = new ProducerStateManager();
             partitionLog.forEachBatch(partitionLog.logStartOffset(), h -> {
                 if (h.hasProducerId() && !h.isControl()) {
                     producers.update(h.producerId(), h.producerEpoch(), h.baseSequence(), h.lastSequence(),
@@ -92,11 +137,11 @@ public final class Partition {
         }
     }
 
-    /** Under the strict policy, starts moving the HW if the recovered log holds data not yet known durable. */
+    /** Under the strict policy, starts moving the marks if the recovered log holds data not yet known durable. */
     private void catchUpHighWatermark() {
         appendLock.lock();
         try {
-            if (strict() && highWatermark.get() < partitionLog.logEndOffset()) {
+            if (strict() && partitionLog.durableEndOffset() < partitionLog.logEndOffset()) {
                 startAdvancerIfIdle();
             }
         } finally {
@@ -118,7 +163,17 @@ public final class Partition {
 
     /** The leader epoch stamped into appended batches (from the metadata). */
     public int leaderEpoch() {
-        return leaderEpoch;
+        return image.leaderEpoch();
+    }
+
+    /** The partition's placement as this replica last applied it. */
+    public PartitionImage image() {
+        return image;
+    }
+
+    /** Whether this node leads the partition. */
+    public boolean isLeader() {
+        return followers != null && !closed;
     }
 
     public long highWatermark() {
@@ -137,14 +192,47 @@ public final class Partition {
         return partitionLog.sizeInBytes();
     }
 
-    void update(TopicConfig newConfig, PartitionImage image) {
-        leaderEpoch = image.leaderEpoch();
+    void update(TopicConfig newConfig, PartitionImage newImage) {
         if (!newConfig.equals(config)) {
             config = newConfig;
             partitionLog.updateConfig(LogConfigs.of(newConfig));
             if (!strict()) {
-                highWatermark.advanceTo(partitionLog.logEndOffset());
+                localDurable.advanceTo(partitionLog.logEndOffset());
             }
+        }
+        applyRole(newImage);
+        maybeAdvanceHighWatermark();
+    }
+
+    /** Takes the leader, epoch and ISR of {@code newImage}, switching role when they say so. */
+    private void applyRole(PartitionImage newImage) {
+        boolean lostLeadership = false;
+        appendLock.lock();
+        try {
+            PartitionImage old = image;
+            image = newImage;
+            boolean leads = newImage.leader() == localId;
+            FollowerProgress current = followers;
+            if (leads && (current == null || current.leaderEpoch() != newImage.leaderEpoch())) {
+                followers = new FollowerProgress(newImage.leaderEpoch(), partitionLog.logEndOffset(),
+                        newImage.replicas(), localId, System.currentTimeMillis());
+                localDurable.resetTo(localDurableEnd());
+                if (newImage.replicas().size() > 1 || current != null || old.leader() != localId) {
+                    log.info("{}: leader in epoch {} at offset {}, ISR {}, HW {}", tp, newImage.leaderEpoch(),
+                            partitionLog.logEndOffset(), newImage.isr(), highWatermark.get());
+                }
+            } else if (!leads && current != null) {
+                followers = null;
+                lostLeadership = true;
+                log.info("{}: no longer leader (leader {} in epoch {})", tp, newImage.leader(),
+                        newImage.leaderEpoch());
+            }
+        } finally {
+            appendLock.unlock();
+        }
+        if (lostLeadership) {
+            highWatermark.failWaiters(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+            localDurable.failWaiters(ErrorCode.NOT_LEADER_OR_FOLLOWER);
         }
     }
 
@@ -153,6 +241,7 @@ public final class Partition {
      * newer. -1 means the client did not say and skips the check.
      */
     public void checkLeaderEpoch(int currentLeaderEpoch) {
+        int leaderEpoch = image.leaderEpoch();
         if (currentLeaderEpoch < 0 || currentLeaderEpoch == leaderEpoch) {
             return;
         }
@@ -169,12 +258,27 @@ public final class Partition {
      * @param header the batch's header as the client sent it (baseOffset 0)
      */
     public ProduceResult append(ByteBuffer batch, BatchHeader header) {
+        return append(batch, header, (short) 1);
+    }
+
+    /**
+     * Like {@link #append(ByteBuffer, BatchHeader)} for a produce with {@code acks}: with acks=-1 the batch is
+     * refused with NOT_ENOUGH_REPLICAS, before anything is stored, while the ISR is smaller than
+     * {@code min.insync.replicas}.
+     */
+    public ProduceResult append(ByteBuffer batch, BatchHeader header, short acks) {
         appendLock.lock();
         try {
-            if (closed) {
-                return new ProduceResult.Rejected(ErrorCode.NOT_LEADER_OR_FOLLOWER, tp + " is being closed");
+            if (closed || followers == null) {
+                return new ProduceResult.Rejected(ErrorCode.NOT_LEADER_OR_FOLLOWER, "This server is not the leader"
+                        + " of " + tp);
             }
             TopicConfig cfg = config;
+            if (acks == -1 && liveIsrSize() < cfg.minInsyncReplicas()) {
+                return new ProduceResult.Rejected(ErrorCode.NOT_ENOUGH_REPLICAS, "The size of the current ISR "
+                        + image.isr() + " of " + tp + " is insufficient to satisfy the min.isr requirement of "
+                        + cfg.minInsyncReplicas());
+            }
             if (header.hasProducerId()) {
                 var check = producers.check(header.producerId(), header.producerEpoch(), header.baseSequence(),
                         header.lastSequence());
@@ -191,7 +295,7 @@ public final class Partition {
                 }
             }
             long appendTime = cfg.logAppendTime() ? System.currentTimeMillis() : -1;
-            PartitionLog.AppendResult r = partitionLog.append(batch, leaderEpoch, appendTime);
+            PartitionLog.AppendResult r = partitionLog.append(batch, image.leaderEpoch(), appendTime);
             if (header.hasProducerId()) {
                 producers.update(header.producerId(), header.producerEpoch(), header.baseSequence(),
                         header.lastSequence(), r.baseOffset(), r.lastOffset(), r.maxTimestamp());
@@ -199,7 +303,11 @@ public final class Partition {
             if (strict()) {
                 startAdvancerIfIdle();
             } else {
-                highWatermark.advanceTo(partitionLog.logEndOffset());
+                localDurable.advanceTo(partitionLog.logEndOffset());
+            }
+            appendWatchers.forEach(Runnable::run);
+            if (!strict()) {
+                maybeAdvanceHighWatermark();
             }
             return new ProduceResult.Appended(r.baseOffset(), r.lastOffset(), appendTime, r.logStartOffset(), false);
         } catch (IOException | RuntimeException e) {
@@ -216,6 +324,44 @@ public final class Partition {
      */
     public CompletableFuture<ErrorCode> awaitHighWatermark(long endOffset, long timeoutMs) {
         return highWatermark.await(endOffset, timeoutMs);
+    }
+
+    /**
+     * What a produce with {@code acks} waits for after appending up to {@code endOffset}: acks=1 the leader's own
+     * durable write; acks=-1 the HW (every ISR member has it durably), answering NOT_ENOUGH_REPLICAS_AFTER_APPEND
+     * when the ISR shrank below {@code min.insync.replicas} meanwhile; REQUEST_TIMED_OUT after {@code timeoutMs};
+     * NOT_LEADER_OR_FOLLOWER when leadership is lost first.
+     */
+    public CompletableFuture<ErrorCode> awaitAcks(long endOffset, short acks, long timeoutMs) {
+        if (acks != -1) {
+            return localDurable.await(endOffset, timeoutMs);
+        }
+        return highWatermark.await(endOffset, timeoutMs).thenApply(error ->
+                error == ErrorCode.NONE && liveIsrSize() < config.minInsyncReplicas()
+                        ? ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND : error);
+    }
+
+    /**
+     * The ISR members that count for {@code min.insync.replicas}: the committed ISR without the followers this
+     * leader has not seen caught up within {@code replica.lag.time.max.ms}. Normally the leader shrinks the ISR
+     * itself, but without a metadata quorum (two of three nodes down) it cannot; this keeps acks=all from waiting on
+     * replicas it knows are gone. It only ever refuses more, never acknowledges more: the HW still needs the whole
+     * committed ISR.
+     */
+    private int liveIsrSize() {
+        FollowerProgress progress = followers;
+        PartitionImage current = image;
+        if (progress == null) {
+            return current.isr().size();
+        }
+        long now = System.currentTimeMillis();
+        int live = 0;
+        for (int id : current.isr()) {
+            if (id == localId || progress.isCaughtUp(id, now, maxLagMs)) {
+                live++;
+            }
+        }
+        return live;
     }
 
     /** Calls {@code signal} (which must not block) every time the HW moves, until {@link #unwatchHighWatermark}. */
@@ -243,6 +389,11 @@ public final class Partition {
         long hw = highWatermark.get();
         LogSlice slice = partitionLog.read(offset, maxBytes, hw, minOneBatch);
         return new FetchedData(slice, hw, partitionLog.logStartOffset());
+    }
+
+    /** Reads whole batches from {@code offset} below {@code maxOffsetExclusive}, in any role (replica checks). */
+    LogSlice readUpTo(long offset, int maxBytes, long maxOffsetExclusive) throws IOException {
+        return partitionLog.read(offset, maxBytes, maxOffsetExclusive, true);
     }
 
     /** The first batch whose max timestamp is at or after {@code timestamp}, if it lies below the HW. */
@@ -325,14 +476,14 @@ public final class Partition {
         }
     }
 
-    /** Waits for the log to become durable up to its end and moves the HW, until the HW has caught up. */
+    /** Waits for the log to become durable up to its end and moves the marks, until the log is durable. */
     private void advanceWhileBehind() {
         while (true) {
             long target;
             appendLock.lock();
             try {
                 target = partitionLog.logEndOffset();
-                if (closed || target <= highWatermark.get()) {
+                if (closed || target <= localDurable.get()) {
                     advancing = false;
                     return;
                 }
@@ -341,17 +492,216 @@ public final class Partition {
             }
             try {
                 partitionLog.awaitDurable(target, DURABLE_WAIT_SLICE);
-                highWatermark.advanceTo(Math.min(partitionLog.durableEndOffset(), target));
+                localDurable.advanceTo(Math.min(partitionLog.durableEndOffset(), target));
+                maybeAdvanceHighWatermark();
                 markStorageHealthy();
             } catch (IOException | RuntimeException e) {
                 markStorageFailed(e);
                 highWatermark.failWaiters(ErrorCode.KAFKA_STORAGE_ERROR);
+                localDurable.failWaiters(ErrorCode.KAFKA_STORAGE_ERROR);
                 if (!sleepQuietly(100)) {
                     return;
                 }
             } catch (InterruptedException e) {
                 return;
             }
+        }
+    }
+
+    /** This replica's durable end offset under the topic's flush policy. */
+    private long localDurableEnd() {
+        return config.flushMessages() <= 1 ? partitionLog.durableEndOffset() : partitionLog.logEndOffset();
+    }
+
+    /** Leader: moves the HW to the smallest durable end offset over the ISR (followers as last reported). */
+    private void maybeAdvanceHighWatermark() {
+        FollowerProgress progress = followers;
+        if (progress == null || closed) {
+            return;
+        }
+        long candidate = Math.min(localDurable.get(), localDurableEnd());
+        for (int id : image.isr()) {
+            if (id != localId) {
+                candidate = Math.min(candidate, progress.offset(id));
+            }
+        }
+        highWatermark.advanceTo(candidate);
+    }
+
+    // ---- leader side of replication (LeaderReplica) ----
+
+    @Override
+    public ErrorCode checkLeader(int epoch) {
+        if (closed || followers == null) {
+            return ErrorCode.NOT_LEADER_OR_FOLLOWER;
+        }
+        int current = image.leaderEpoch();
+        return epoch == current ? ErrorCode.NONE
+                : epoch < current ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH;
+    }
+
+    @Override
+    public FollowerRead readForFollower(int followerId, long fetchOffset, int maxBytes) throws IOException {
+        FollowerProgress progress = followers;
+        if (progress == null || closed) {
+            throw new ChronikException(ErrorCode.NOT_LEADER_OR_FOLLOWER, "This server is not the leader of " + tp);
+        }
+        long end = partitionLog.logEndOffset();
+        if (fetchOffset < partitionLog.logStartOffset() || fetchOffset > end) {
+            throw new OffsetOutOfRangeException("fetch offset " + fetchOffset + " of follower " + followerId
+                    + " is outside [" + partitionLog.logStartOffset() + ", " + end + "] of " + tp);
+        }
+        if (progress.onFetch(followerId, fetchOffset, end, System.currentTimeMillis())) {
+            maybeExpandIsr(progress, followerId, fetchOffset);
+            maybeAdvanceHighWatermark();
+        }
+        LogSlice slice = partitionLog.read(fetchOffset, maxBytes, Long.MAX_VALUE, true);
+        return new FollowerRead(slice, highWatermark.get(), partitionLog.logStartOffset(), end);
+    }
+
+    @Override
+    public void watchReplication(Runnable signal) {
+        appendWatchers.add(signal);
+        highWatermark.watch(signal);
+    }
+
+    @Override
+    public void unwatchReplication(Runnable signal) {
+        appendWatchers.remove(signal);
+        highWatermark.unwatch(signal);
+    }
+
+    /** A follower outside the ISR joins once it reached the HW and this leader's start offset of the epoch. */
+    private void maybeExpandIsr(FollowerProgress progress, int followerId, long fetchOffset) {
+        PartitionImage current = image;
+        if (current.isr().contains(followerId) || fetchOffset < highWatermark.get()
+                || fetchOffset < progress.epochStartOffset()) {
+            return;
+        }
+        List<Integer> isr = new ArrayList<>(current.isr());
+        isr.add(followerId);
+        proposeIsr(current, isr, "follower " + followerId + " caught up at offset " + fetchOffset);
+    }
+
+    /**
+     * Leader: drops ISR members not caught up within {@code replica.lag.time.max.ms} (called periodically); while
+     * they are too few for {@code min.insync.replicas}, waiting acks=all produces fail with
+     * NOT_ENOUGH_REPLICAS_AFTER_APPEND.
+     */
+    void maybeShrinkIsr(long nowMs) {
+        FollowerProgress progress = followers;
+        if (progress == null || closed) {
+            return;
+        }
+        PartitionImage current = image;
+        List<Integer> lagging = progress.laggingMembers(current.isr(), nowMs, maxLagMs);
+        if (lagging.isEmpty()) {
+            return;
+        }
+        if (current.isr().size() - lagging.size() < config.minInsyncReplicas()) {
+            highWatermark.failWaiters(ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND);
+        }
+        List<Integer> isr = new ArrayList<>(current.isr());
+        isr.removeAll(lagging);
+        proposeIsr(current, isr, "replicas " + lagging + " not caught up for " + maxLagMs + " ms");
+    }
+
+    private void proposeIsr(PartitionImage current, List<Integer> isr, String why) {
+        if (System.nanoTime() - isrRetryAfterNanos < 0 || !isrChangeInFlight.compareAndSet(false, true)) {
+            return;
+        }
+        log.info("{}: proposing ISR {} (was {}) in epoch {}: {}", tp, isr, current.isr(), current.leaderEpoch(),
+                why);
+        var change = new MetadataCommand.ChangeIsr(tp.topic(), tp.partition(), current.leaderEpoch(), List.copyOf(isr));
+        isrUpdater.propose(change, () -> {
+            if (image.isr().equals(current.isr())) {
+                isrRetryAfterNanos = System.nanoTime() + ISR_RETRY_NANOS;
+            }
+            isrChangeInFlight.set(false);
+        });
+    }
+
+    // ---- follower side of replication (FollowerReplica) ----
+
+    @Override
+    public long durableEndOffset() {
+        return localDurableEnd();
+    }
+
+    @Override
+    public int latestEpoch() {
+        return partitionLog.latestEpoch();
+    }
+
+    @Override
+    public void truncateTo(long offset, int leaderEpoch) throws IOException {
+        appendLock.lock();
+        try {
+            requireFollowing(leaderEpoch);
+            partitionLog.truncateTo(offset);
+            afterTruncation();
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    @Override
+    public void truncateFullyAndStartAt(long offset, int leaderEpoch) throws IOException {
+        appendLock.lock();
+        try {
+            requireFollowing(leaderEpoch);
+            partitionLog.truncateFullyAndStartAt(offset);
+            afterTruncation();
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /** Under appendLock: producer state and marks follow the truncated log. */
+    private void afterTruncation() throws IOException {
+        rebuildProducerState();
+        long end = partitionLog.logEndOffset();
+        if (highWatermark.get() > end) {
+            log.warn("{}: truncated below the high watermark {} to {}", tp, highWatermark.get(), end);
+            highWatermark.resetTo(end);
+        }
+        if (highWatermark.get() < partitionLog.logStartOffset()) {
+            highWatermark.resetTo(partitionLog.logStartOffset());
+        }
+        localDurable.resetTo(localDurableEnd());
+    }
+
+    @Override
+    public void appendAsFollower(ByteBuffer batch, int leaderEpoch) throws IOException {
+        appendLock.lock();
+        try {
+            requireFollowing(leaderEpoch);
+            BatchHeader h = BatchHeader.read(batch);
+            partitionLog.appendAsFollower(batch);
+            if (h.hasProducerId() && !h.isControl()) {
+                producers.update(h.producerId(), h.producerEpoch(), h.baseSequence(), h.lastSequence(),
+                        h.baseOffset(), h.lastOffset(), h.maxTimestamp());
+            }
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    @Override
+    public boolean awaitDurable(long endOffset, Duration timeout) throws IOException, InterruptedException {
+        return partitionLog.awaitDurable(endOffset, timeout);
+    }
+
+    @Override
+    public void updateHighWatermarkFromLeader(long leaderHighWatermark, int leaderEpoch) {
+        if (followers == null && image.leaderEpoch() == leaderEpoch) {
+            highWatermark.advanceTo(Math.min(leaderHighWatermark, localDurableEnd()));
+        }
+    }
+
+    private void requireFollowing(int leaderEpoch) {
+        if (closed || followers != null || image.leaderEpoch() != leaderEpoch) {
+            throw new StaleEpochException(tp + " no longer follows leader epoch " + leaderEpoch);
         }
     }
 
@@ -400,6 +750,7 @@ public final class Partition {
             appendLock.unlock();
         }
         highWatermark.failWaiters(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+        localDurable.failWaiters(ErrorCode.NOT_LEADER_OR_FOLLOWER);
         partitionLog.close();
     }
 
@@ -412,6 +763,7 @@ public final class Partition {
             appendLock.unlock();
         }
         highWatermark.failWaiters(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+        localDurable.failWaiters(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
         partitionLog.delete();
     }
 }

@@ -3,26 +3,35 @@ package io.chronik.broker;
 import io.chronik.common.ChronikException;
 import io.chronik.common.ErrorCode;
 import io.chronik.common.TopicPartition;
+import io.chronik.config.HostPort;
 import io.chronik.config.ServerConfig;
 import io.chronik.log.LogCleaner;
 import io.chronik.log.LogFlusher;
 import io.chronik.log.PartitionLog;
 import io.chronik.log.RecordCompactor;
+import io.chronik.metadata.LeaderElectionController;
+import io.chronik.metadata.MetadataCommand;
 import io.chronik.metadata.MetadataImage;
 import io.chronik.metadata.MetadataStore;
 import io.chronik.metadata.PartitionImage;
 import io.chronik.metadata.TopicConfig;
 import io.chronik.metadata.TopicConfigs;
 import io.chronik.metadata.TopicImage;
+import io.chronik.replication.LeaderReplica;
+import io.chronik.replication.ReplicaDirectory;
+import io.chronik.replication.ReplicaFetcherManager;
+import io.chronik.replication.WalServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -39,12 +48,18 @@ import org.slf4j.LoggerFactory;
  * {@code cleanup.policy=compact} topics every {@code cleanerIntervalMs}, and a retention scheduler (one platform
  * thread) that enforces {@code retention.ms}/{@code retention.bytes}/{@code segment.ms} every {@code retentionCheckIntervalMs}.
  *
+ * <p>Replication (docs/replication.md): for each partition the image names this node leader of, the partition
+ * serves clients and its followers through the {@link WalServer} on this node's WAL port (cluster mode); for each
+ * partition it follows, the {@link ReplicaFetcherManager} replicates from the leader. ISR changes the leaders propose
+ * are submitted to the metadata store on one virtual thread; a check every half {@code replica.lag.time.max.ms}
+ * drops lagging followers.
+ *
  * <p>A directory under {@code logs/} that no topic of the metadata claims is left alone and reported with a warning:
  * the metadata is the source of truth, but deleting data because of it is only done on an explicit DeleteTopics.
  *
  * <p>Thread-safety: lookups are lock-free; metadata changes are applied one at a time.
  */
-public final class ReplicaManager implements AutoCloseable {
+public final class ReplicaManager implements ReplicaDirectory, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReplicaManager.class);
 
     private final ServerConfig config;
@@ -55,6 +70,10 @@ public final class ReplicaManager implements AutoCloseable {
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
     private final ReentrantLock applyLock = new ReentrantLock();
     private final ScheduledExecutorService retention;
+    private final ReplicaFetcherManager fetchers;
+    private final ExecutorService isrUpdates;
+    private WalServer walServer;
+    private LeaderElectionController election;
     private volatile boolean closed;
 
     /** @param compactor reads and rewrites record batches for log compaction (the Kafka record format) */
@@ -67,14 +86,85 @@ public final class ReplicaManager implements AutoCloseable {
         this.cleaner = new LogCleaner(flusher, compactor, Duration.ofMillis(config.logDefaults().cleanerIntervalMs()));
         this.retention = Executors.newSingleThreadScheduledExecutor(
                 r -> Thread.ofPlatform().name("chronik-retention").daemon().unstarted(r));
+        this.fetchers = new ReplicaFetcherManager(config.nodeId(), this::walAddress, this::clusterId);
+        this.isrUpdates = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("chronik-isr-update").factory());
+    }
+
+    /** The WAL address of node {@code id} from the cluster's peers, or null. */
+    private HostPort walAddress(int id) {
+        return config.cluster().flatMap(c -> c.peers().stream().filter(p -> p.id() == id).findFirst())
+                .map(p -> p.wal()).orElse(null);
     }
 
     /** Opens the logs of this node's partitions and follows metadata changes from now on. */
-    public void start() {
+    public void start() throws IOException {
+        if (config.cluster().isPresent()) {
+            walServer = WalServer.start(config.nodeId(), config.cluster().get().self().wal(), this);
+            // The controller duty runs wherever this node is the Raft leader (controllerId), see docs/replication.md.
+            election = new LeaderElectionController(metadata,
+                    () -> metadata.current().controllerId() == config.nodeId(), this::uncleanElectionAllowed);
+            election.start();
+        }
         metadata.subscribe(this::apply);
         reportStrayDirectories();
         long interval = config.logDefaults().retentionCheckIntervalMs();
         retention.scheduleWithFixedDelay(this::enforceRetention, interval, interval, TimeUnit.MILLISECONDS);
+        long lagMax = config.replication().replicaLagTimeMaxMs();
+        long isrCheck = Math.max(10, lagMax / 2);
+        retention.scheduleWithFixedDelay(this::shrinkIsrs, isrCheck, isrCheck, TimeUnit.MILLISECONDS);
+    }
+
+    private boolean uncleanElectionAllowed(TopicImage topic) {
+        TopicConfig c = resolveConfig(topic);
+        return c != null && c.uncleanLeaderElection();
+    }
+
+    /** The port of the WAL server (cluster mode), or -1. */
+    public int walPort() {
+        return walServer == null ? -1 : walServer.port();
+    }
+
+    @Override
+    public Optional<LeaderReplica> leaderReplica(TopicPartition tp) {
+        return Optional.ofNullable(partitions.get(tp));
+    }
+
+    @Override
+    public String clusterId() {
+        return metadata.current().clusterId();
+    }
+
+    /** The local replica of {@code tp} whatever its role (leader or follower), if this node holds one. */
+    public Optional<Partition> localReplica(TopicPartition tp) {
+        return Optional.ofNullable(partitions.get(tp));
+    }
+
+    private void shrinkIsrs() {
+        long now = System.currentTimeMillis();
+        for (Partition p : partitions.values()) {
+            try {
+                p.maybeShrinkIsr(now);
+            } catch (RuntimeException e) {
+                log.error("ISR check of {} failed: {}", p.topicPartition(), e.toString());
+            }
+        }
+    }
+
+    /** Submits an ISR change on the ISR-update thread; a fenced or failed change is logged and dropped. */
+    private void proposeIsr(MetadataCommand.ChangeIsr change, Runnable done) {
+        try {
+            isrUpdates.execute(() -> {
+                try {
+                    metadata.submit(change);
+                } catch (RuntimeException e) {
+                    log.info("ISR change {} not applied: {}", change, e.getMessage());
+                } finally {
+                    done.run();
+                }
+            });
+        } catch (RuntimeException e) {
+            done.run();
+        }
     }
 
     /** The directory holding every partition log (the single Kafka "log dir" of this node). */
@@ -87,15 +177,19 @@ public final class ReplicaManager implements AutoCloseable {
     }
 
     /**
-     * The local replica of {@code tp} for a client request.
+     * The local replica of {@code tp} for a client request, which only its leader serves.
      *
      * @throws ChronikException UNKNOWN_TOPIC_OR_PARTITION when the topic or partition does not exist,
-     *                          NOT_LEADER_OR_FOLLOWER when it exists but this node holds no replica of it
+     *                          NOT_LEADER_OR_FOLLOWER when it exists but this node is not its leader
      */
     public Partition leaderPartition(TopicPartition tp) {
         Partition p = partitions.get(tp);
-        if (p != null) {
+        if (p != null && p.isLeader()) {
             return p;
+        }
+        if (p != null) {
+            throw new ChronikException(ErrorCode.NOT_LEADER_OR_FOLLOWER, "This server is not the leader of " + tp
+                    + " (leader: " + p.image().leader() + ", epoch " + p.image().leaderEpoch() + ")");
         }
         boolean exists = metadata.current().topic(tp.topic()).map(t -> t.partition(tp.partition()) != null)
                 .orElse(false);
@@ -131,10 +225,18 @@ public final class ReplicaManager implements AutoCloseable {
                         deletePartition(existing);
                         existing = null;
                     }
+                    boolean follows = p.leader() != config.nodeId() && p.leader() != -1;
+                    if (!follows) {
+                        fetchers.unfollow(tp); // before the replica takes the leader role
+                    }
                     if (existing == null) {
                         openPartition(tp, topic.id(), topicConfig, p);
                     } else {
                         existing.update(topicConfig, p);
+                    }
+                    Partition local = partitions.get(tp);
+                    if (follows && local != null) {
+                        fetchers.follow(local, p.leader(), p.leaderEpoch());
                     }
                 }
             }
@@ -162,14 +264,16 @@ public final class ReplicaManager implements AutoCloseable {
         Path dir = logsDir.resolve(tp.topic() + "-" + tp.partition());
         try {
             PartitionLog partitionLog = PartitionLog.open(dir, LogConfigs.of(topicConfig), flusher);
-            partitions.put(tp, Partition.open(tp, topicId, partitionLog, topicConfig, image));
-            log.info("Opened partition {} in {}", tp, dir);
+            partitions.put(tp, Partition.open(tp, topicId, config.nodeId(), partitionLog, this::proposeIsr,
+                    config.replication().replicaLagTimeMaxMs(), topicConfig, image));
+            log.debug("Opened partition {} in {}", tp, dir);
         } catch (IOException | RuntimeException e) {
             log.error("Cannot open the log of {} in {}; the partition is not served: {}", tp, dir, e.toString());
         }
     }
 
     private void deletePartition(Partition p) {
+        fetchers.unfollow(p.topicPartition());
         partitions.remove(p.topicPartition());
         try {
             p.delete();
@@ -213,6 +317,14 @@ public final class ReplicaManager implements AutoCloseable {
         } finally {
             applyLock.unlock();
         }
+        if (election != null) {
+            election.close();
+        }
+        if (walServer != null) {
+            walServer.close();
+        }
+        fetchers.close();
+        isrUpdates.shutdownNow();
         retention.shutdownNow();
         cleaner.close();
         for (Partition p : partitions.values()) {

@@ -72,4 +72,14 @@ public enum ErrorCode {
     public short code() {
         return code;
     }
+
+    /** The constant with {@code code}, or UNKNOWN_SERVER_ERROR for a code this enum does not name. */
+    public static ErrorCode forCode(short code) {
+        for (ErrorCode e : values()) {
+            if (e.code == code) {
+                return e;
+            }
+        }
+        return UNKNOWN_SERVER_ERROR;
+    }
 }

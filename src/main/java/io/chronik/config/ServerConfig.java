@@ -18,6 +18,7 @@ import java.util.Optional;
  *                        standalone node
  * @param groups          consumer-group coordinator settings
  * @param admin           the HTTP admin API's address and key
+ * @param replication     partition replication settings (used in a cluster)
  */
 public record ServerConfig(
         int nodeId,
@@ -28,7 +29,8 @@ public record ServerConfig(
         LogDefaults logDefaults,
         Optional<ClusterConfig> cluster,
         GroupSettings groups,
-        AdminSettings admin) {
+        AdminSettings admin,
+        ReplicationSettings replication) {
 
     public ServerConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -39,6 +41,7 @@ public record ServerConfig(
         Objects.requireNonNull(cluster, "cluster");
         Objects.requireNonNull(groups, "groups");
         Objects.requireNonNull(admin, "admin");
+        Objects.requireNonNull(replication, "replication");
         if (cluster.isPresent() && cluster.get().nodeId() != nodeId) {
             throw new IllegalArgumentException(
                     "nodeId " + nodeId + " differs from the cluster node id " + cluster.get().nodeId());
@@ -53,19 +56,42 @@ public record ServerConfig(
     public ServerConfig(int nodeId, Path dataDir, HostPort kafkaBind, HostPort kafkaAdvertised, KafkaSettings kafka,
                         LogDefaults logDefaults, Optional<ClusterConfig> cluster) {
         this(nodeId, dataDir, kafkaBind, kafkaAdvertised, kafka, logDefaults, cluster, GroupSettings.DEFAULT,
-                AdminSettings.defaultsFor(nodeId, kafkaBind));
+                AdminSettings.defaultsFor(nodeId, kafkaBind), ReplicationSettings.DEFAULT);
     }
 
     /** This config with other group-coordinator settings. */
     public ServerConfig withGroups(GroupSettings newGroups) {
         return new ServerConfig(nodeId, dataDir, kafkaBind, kafkaAdvertised, kafka, logDefaults, cluster, newGroups,
-                admin);
+                admin, replication);
     }
 
     /** This config with other admin settings. */
     public ServerConfig withAdmin(AdminSettings newAdmin) {
         return new ServerConfig(nodeId, dataDir, kafkaBind, kafkaAdvertised, kafka, logDefaults, cluster, groups,
-                newAdmin);
+                newAdmin, replication);
+    }
+
+    /** This config with other replication settings. */
+    public ServerConfig withReplication(ReplicationSettings newReplication) {
+        return new ServerConfig(nodeId, dataDir, kafkaBind, kafkaAdvertised, kafka, logDefaults, cluster, groups,
+                admin, newReplication);
+    }
+
+    /**
+     * Partition replication settings (Kafka's {@code replica.*} broker configs).
+     *
+     * @param replicaLagTimeMaxMs a follower not caught up with the leader's log end for this long leaves the ISR
+     *                            ({@code replica.lag.time.max.ms}, TOML {@code replica_lag_time_max_ms})
+     */
+    public record ReplicationSettings(long replicaLagTimeMaxMs) {
+
+        public static final ReplicationSettings DEFAULT = new ReplicationSettings(30_000);
+
+        public ReplicationSettings {
+            if (replicaLagTimeMaxMs < 1) {
+                throw new IllegalArgumentException("replicaLagTimeMaxMs must be positive");
+            }
+        }
     }
 
     /** A standalone node's config (no cluster section). */

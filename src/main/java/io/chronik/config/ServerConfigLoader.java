@@ -55,6 +55,7 @@ public final class ServerConfigLoader {
                 : Optional.ofNullable(nonEmpty(env, "CHRONIK_CONFIG")).map(Path::of).orElse(null);
         Optional<TomlSection> file = Optional.ofNullable(configFile).map(TomlSection::read);
         file.ifPresent(f -> f.rejectUnknownKeys("enabled", "node_id", "replication_factor", "min_insync_replicas",
+                "replica_lag_time_max_ms",
                 "peers", "data_dir", "kafka", "log", "admin"));
         Optional<TomlSection> kafkaTable = file.flatMap(f -> f.table("kafka"));
         kafkaTable.ifPresent(k -> k.rejectUnknownKeys("bind", "advertise", "max_request_bytes", "auto_create_topics",
@@ -88,8 +89,11 @@ public final class ServerConfigLoader {
                 "CHRONIK_ADMIN_BIND", null, null);
         var admin = new AdminSettings(adminBind, Optional.ofNullable(nonEmpty(env, "CHRONIK_ADMIN_API_KEY")));
 
+        var replication = new ServerConfig.ReplicationSettings(file.flatMap(f -> f.integer("replica_lag_time_max_ms",
+                1000, Long.MAX_VALUE)).orElse(ServerConfig.ReplicationSettings.DEFAULT.replicaLagTimeMaxMs()));
+
         return new ServerConfig(membership.nodeId(), dataDir, bind, advertised, kafka, logDefaults, cluster)
-                .withAdmin(admin);
+                .withAdmin(admin).withReplication(replication);
     }
 
     /** The top-level cluster keys, validated together. */

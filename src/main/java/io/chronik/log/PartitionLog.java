@@ -386,6 +386,30 @@ public final class PartitionLog implements Closeable {
         }
     }
 
+    /**
+     * Empties the log and restarts it at {@code offset}, which becomes the log start and log end offset (a replica
+     * whose leader's log starts beyond everything local). Durable when this returns.
+     */
+    public void truncateFullyAndStartAt(long offset) throws IOException {
+        ReentrantLock flushLock = groupCommit.flushLock();
+        flushLock.lock();
+        appendLock.lock();
+        try {
+            ensureWritable();
+            truncations++;
+            restartAt(offset);
+            CheckpointFile.forceDirectory(dir);
+            groupCommit.onTruncate(logEndOffset);
+            durable.advanceTo(logEndOffset); // an empty log is durable once its start offset and directory are
+            if (epochs.truncateFromEnd(logEndOffset) | epochs.truncateFromStart(logEndOffset)) {
+                epochs.persist();
+            }
+        } finally {
+            appendLock.unlock();
+            flushLock.unlock();
+        }
+    }
+
     /** Replaces all segments by an empty one at {@code offset}, which becomes the log start offset. */
     private void restartAt(long offset) throws IOException {
         for (LogSegment segment : List.copyOf(segments.values())) {

@@ -26,4 +26,19 @@ public sealed interface MetadataCommand {
 
     /** Reserves {@code count} producer ids starting at the image's nextProducerId. */
     record AllocateProducerIds(int brokerId, int count) implements MetadataCommand {}
+
+    /**
+     * Gives a partition a new leader (-1: none) with ISR {@code isr}; {@code leaderEpoch} must be exactly the current
+     * epoch + 1, so two controllers deciding at once cannot both win. Issued by the controller on a broker change
+     * ({@code PartitionLeaderElection}).
+     */
+    record ChangePartitionLeader(String topic, int partition, int leader, int leaderEpoch, List<Integer> isr)
+            implements MetadataCommand {}
+
+    /**
+     * Replaces a partition's ISR while keeping its leader; {@code leaderEpoch} must be the current epoch (a deposed
+     * leader is fenced). Issued by the partition leader (shrink on lag, expand on catch-up) and by the controller
+     * (a broker died). Replicas added to the ISR must be live brokers.
+     */
+    record ChangeIsr(String topic, int partition, int leaderEpoch, List<Integer> isr) implements MetadataCommand {}
 }

@@ -3,6 +3,8 @@ package io.chronik.metadata;
 import io.chronik.common.ChronikException;
 import io.chronik.common.ErrorCode;
 import io.chronik.metadata.MetadataCommand.AllocateProducerIds;
+import io.chronik.metadata.MetadataCommand.ChangeIsr;
+import io.chronik.metadata.MetadataCommand.ChangePartitionLeader;
 import io.chronik.metadata.MetadataCommand.CreatePartitions;
 import io.chronik.metadata.MetadataCommand.CreateTopic;
 import io.chronik.metadata.MetadataCommand.DeleteTopic;
@@ -45,6 +47,8 @@ public final class MetadataStateMachine {
             case CreatePartitions c -> createPartitions(image, c);
             case SetTopicConfigs c -> setTopicConfigs(image, c);
             case AllocateProducerIds c -> allocateProducerIds(image, c);
+            case ChangePartitionLeader c -> changePartitionLeader(image, c);
+            case ChangeIsr c -> changeIsr(image, c);
         };
     }
 
@@ -114,6 +118,77 @@ public final class MetadataStateMachine {
             throw new ChronikException(ErrorCode.INVALID_REQUEST, "Producer id block size must be positive");
         }
         return with(image, image.brokers(), image.topics(), Math.addExact(image.nextProducerId(), c.count()));
+    }
+
+    private static MetadataImage changePartitionLeader(MetadataImage image, ChangePartitionLeader c) {
+        TopicImage topic = requireTopic(image, c.topic());
+        PartitionImage current = requirePartition(topic, c.partition());
+        if (c.leaderEpoch() != current.leaderEpoch() + 1) {
+            throw new ChronikException(ErrorCode.FENCED_LEADER_EPOCH, "Leader epoch " + c.leaderEpoch() + " of "
+                    + c.topic() + "-" + c.partition() + " is not the successor of the current epoch "
+                    + current.leaderEpoch());
+        }
+        if (c.leader() != -1 && !current.replicas().contains(c.leader())) {
+            throw new ChronikException(ErrorCode.INVALID_REQUEST, "Broker " + c.leader() + " is not a replica of "
+                    + c.topic() + "-" + c.partition());
+        }
+        validateIsr(current, c.leader(), c.isr(), c.topic());
+        return withPartition(image, topic, new PartitionImage(current.partition(), c.leader(), c.leaderEpoch(),
+                current.replicas(), c.isr()));
+    }
+
+    private static MetadataImage changeIsr(MetadataImage image, ChangeIsr c) {
+        TopicImage topic = requireTopic(image, c.topic());
+        PartitionImage current = requirePartition(topic, c.partition());
+        if (c.leaderEpoch() != current.leaderEpoch()) {
+            throw new ChronikException(c.leaderEpoch() < current.leaderEpoch() ? ErrorCode.FENCED_LEADER_EPOCH
+                    : ErrorCode.UNKNOWN_LEADER_EPOCH, "ISR change for leader epoch " + c.leaderEpoch() + " of "
+                    + c.topic() + "-" + c.partition() + ", whose epoch is " + current.leaderEpoch());
+        }
+        if (current.leader() == -1) {
+            throw new ChronikException(ErrorCode.LEADER_NOT_AVAILABLE, c.topic() + "-" + c.partition()
+                    + " has no leader");
+        }
+        validateIsr(current, current.leader(), c.isr(), c.topic());
+        for (Integer added : c.isr()) {
+            if (!current.isr().contains(added) && !image.brokers().containsKey(added)) {
+                throw new ChronikException(ErrorCode.INVALID_REQUEST, "Broker " + added + " is not alive and cannot"
+                        + " join the ISR of " + c.topic() + "-" + c.partition());
+            }
+        }
+        return withPartition(image, topic, new PartitionImage(current.partition(), current.leader(),
+                current.leaderEpoch(), current.replicas(), c.isr()));
+    }
+
+    /** An ISR is a non-empty duplicate-free subset of the replicas that holds the leader (when there is one). */
+    private static void validateIsr(PartitionImage current, int leader, List<Integer> isr, String topic) {
+        String name = topic + "-" + current.partition();
+        if (isr == null || isr.isEmpty() || new HashSet<>(isr).size() != isr.size()
+                || !current.replicas().containsAll(isr)) {
+            throw new ChronikException(ErrorCode.INVALID_REQUEST, "ISR " + isr + " is not a set of replicas "
+                    + current.replicas() + " of " + name);
+        }
+        if (leader != -1 && !isr.contains(leader)) {
+            throw new ChronikException(ErrorCode.INVALID_REQUEST, "ISR " + isr + " of " + name
+                    + " does not hold its leader " + leader);
+        }
+    }
+
+    private static PartitionImage requirePartition(TopicImage topic, int partition) {
+        PartitionImage p = topic.partition(partition);
+        if (p == null) {
+            throw new ChronikException(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "Topic '" + topic.name()
+                    + "' has no partition " + partition);
+        }
+        return p;
+    }
+
+    private static MetadataImage withPartition(MetadataImage image, TopicImage topic, PartitionImage partition) {
+        List<PartitionImage> partitions = new ArrayList<>(topic.partitions());
+        partitions.set(partition.partition(), partition);
+        Map<String, TopicImage> topics = new HashMap<>(image.topics());
+        topics.put(topic.name(), new TopicImage(topic.name(), topic.id(), partitions, topic.configs()));
+        return with(image, image.brokers(), topics, image.nextProducerId());
     }
 
     private static TopicImage requireTopic(MetadataImage image, String name) {

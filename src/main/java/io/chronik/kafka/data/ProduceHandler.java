@@ -24,10 +24,13 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 
 /**
- * Produce (v3+). Each partition's batch is validated ({@link BatchValidator}) and appended on the calling connection
- * reader, so pipelined requests append in request order. Then acks=1 and acks=-1 wait — without blocking the reader —
- * until the partition's high watermark covers the batch (see {@link Partition}: durable under the strict flush
- * policy) or {@code timeoutMs} passes (REQUEST_TIMED_OUT). acks=0 appends the same way and answers nothing; unlike
+ * Produce (v3+). Only a partition's leader accepts it (else NOT_LEADER_OR_FOLLOWER). Each partition's batch is
+ * validated ({@link BatchValidator}) and appended on the calling connection reader, so pipelined requests append in
+ * request order. acks=-1 is refused with NOT_ENOUGH_REPLICAS before the append while the ISR is smaller than
+ * {@code min.insync.replicas}. Then — without blocking the reader — acks=1 waits until the leader's own write is
+ * durable, acks=-1 until the high watermark covers the batch (every ISR member has it durably; see {@link Partition}),
+ * answering NOT_ENOUGH_REPLICAS_AFTER_APPEND if the ISR shrank below the minimum meanwhile, or REQUEST_TIMED_OUT
+ * after {@code timeoutMs}. acks=0 appends the same way and answers nothing; unlike
  * Kafka, an acks=0 request that failed does not close the connection.
  *
  * <p>Topics are named up to v12 and identified by topic id from v13 (unknown id: UNKNOWN_TOPIC_ID). Transactional
@@ -118,7 +121,7 @@ final class ProduceHandler implements ApiHandler {
                             : Errors.INVALID_TXN_STATE, "Transactions are not supported by this server");
                     return null;
                 }
-                switch (partition.append(valid.batch(), valid.header())) {
+                switch (partition.append(valid.batch(), valid.header(), data.acks())) {
                     case ProduceResult.Rejected r -> {
                         fail(pr, Errors.forCode(r.error().code()), r.message());
                         return null;
@@ -129,7 +132,7 @@ final class ProduceHandler implements ApiHandler {
                         if (data.acks() == 0) {
                             return null;
                         }
-                        return partition.awaitHighWatermark(a.lastOffset() + 1, data.timeoutMs())
+                        return partition.awaitAcks(a.lastOffset() + 1, data.acks(), data.timeoutMs())
                                 .thenAccept(error -> pr.setErrorCode(error.code()));
                     }
                 }

@@ -5,6 +5,7 @@
 #   make test       the whole test suite (mvn -B verify)
 #   make kafka-cli  install the Apache Kafka 4.4.0 command-line tools into .kafka-cli/
 #   make raft-conformance  Ratis's own test suites against Chronik's Raft transport (~4 min; not in `make test`)
+#   make cluster-start / cluster-stop  the local 3-node cluster of tests/cluster (docs/cluster.md)
 #   make clean      remove build output
 # MVN can be overridden, e.g. `make test MVN="mvn -B -o"` to stay offline.
 
@@ -14,7 +15,7 @@ MVN ?= mvn -B
 export MVN
 JAVA_ENV := source bin/lib/java.sh && chronik_find_java
 
-.PHONY: build run test kafka-cli clean raft-conformance
+.PHONY: build run test kafka-cli clean raft-conformance cluster-start cluster-stop
 
 build:
 	$(JAVA_ENV) && $(MVN) package -DskipTests
@@ -27,6 +28,12 @@ test:
 
 raft-conformance:
 	$(JAVA_ENV) && $(MVN) test -Dgroups=ratis-conformance -Dchronik.excludedGroups=flaky
+
+cluster-start: build
+	tests/cluster/start.sh
+
+cluster-stop:
+	tests/cluster/stop.sh
 
 kafka-cli:
 	bin/kafka-cli/install.sh

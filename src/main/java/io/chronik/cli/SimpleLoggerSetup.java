@@ -26,7 +26,13 @@ final class SimpleLoggerSetup {
         // kafka-clients classes log their own internals at INFO/DEBUG; keep them to warnings unless asked for less.
         if (level.compareTo(LogLevel.WARN) < 0) {
             setIfAbsent("log.org.apache.kafka", "warn");
+            // Ratis logs every configuration value it reads and each election step at INFO; Chronik logs the events
+            // that matter (leader, quorum, peers unreachable) itself.
+            setIfAbsent("log.org.apache.ratis", "warn");
         }
+        // A down peer makes Ratis's log appender warn with a stack trace every few retries; the transport says
+        // "Failed to connect to peer" once per outage instead.
+        setIfAbsent("log.org.apache.ratis.server.leader.LogAppender", "error");
     }
 
     private static void setIfAbsent(String key, String value) {

@@ -1,6 +1,5 @@
 package io.chronik.cli;
 
-import io.chronik.config.ConfigException;
 import io.chronik.config.HostPort;
 import io.chronik.config.LogLevel;
 import io.chronik.config.ServerConfig;
@@ -27,9 +26,6 @@ import picocli.CommandLine.Option;
     "Start a Chronik node.",
     "Without a config file (--config or CHRONIK_CONFIG) it runs standalone: Kafka on 127.0.0.1:9092, data in ./data."})
 final class StartCommand implements Callable<Integer> {
-
-    static final String CLUSTER_NOT_AVAILABLE =
-            "cluster mode (enabled = true) is not available in this build yet; see docs/operations.md";
 
     @Mixin
     private HelpOption help;
@@ -67,9 +63,6 @@ final class StartCommand implements Callable<Integer> {
         loggingSetup.accept(LogLevel.resolve(logLevel, env));
         ServerConfig config = ServerConfigLoader.load(
                 new CommandLineValues(configFile, bind, advertise, dataDir), env);
-        if (config.cluster().isPresent()) {
-            throw new ConfigException(CLUSTER_NOT_AVAILABLE);
-        }
         ChronikServer server = startServer(config);
         Logger log = LoggerFactory.getLogger(ChronikServerCli.class);
         HostPort listening = new HostPort(config.kafkaBind().host(), server.kafkaPort());

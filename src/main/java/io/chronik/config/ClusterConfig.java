@@ -11,8 +11,9 @@ import java.util.List;
  *
  * @param nodeId this node's id
  * @param peers  all nodes of the cluster, in file order
+ * @param raft   this node's Raft server settings ({@code [raft]} table)
  */
-public record ClusterConfig(int nodeId, List<Peer> peers) {
+public record ClusterConfig(int nodeId, List<Peer> peers, RaftSettings raft) {
 
     /**
      * One node of the cluster as written in a {@code [[peers]]} table.
@@ -30,6 +31,12 @@ public record ClusterConfig(int nodeId, List<Peer> peers) {
         if (peers.stream().noneMatch(p -> p.id() == nodeId)) {
             throw new IllegalArgumentException("node " + nodeId + " is not among the peers");
         }
+    }
+
+    /** Membership with the default Raft settings (binding all interfaces on the node's own raft port). */
+    public ClusterConfig(int nodeId, List<Peer> peers) {
+        this(nodeId, peers, RaftSettings.defaults(
+                peers.stream().filter(p -> p.id() == nodeId).findFirst().map(p -> p.raft().port()).orElse(0)));
     }
 
     /** This node's own {@code [[peers]]} entry. */

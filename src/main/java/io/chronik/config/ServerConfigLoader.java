@@ -56,7 +56,7 @@ public final class ServerConfigLoader {
         Optional<TomlSection> file = Optional.ofNullable(configFile).map(TomlSection::read);
         file.ifPresent(f -> f.rejectUnknownKeys("enabled", "node_id", "replication_factor", "min_insync_replicas",
                 "replica_lag_time_max_ms",
-                "peers", "data_dir", "kafka", "log", "admin"));
+                "peers", "data_dir", "kafka", "log", "admin", "raft"));
         Optional<TomlSection> kafkaTable = file.flatMap(f -> f.table("kafka"));
         kafkaTable.ifPresent(k -> k.rejectUnknownKeys("bind", "advertise", "max_request_bytes", "auto_create_topics",
                 "num_partitions", "flusher_threads"));
@@ -68,7 +68,10 @@ public final class ServerConfigLoader {
         Optional<TomlSection> adminTable = file.flatMap(f -> f.table("admin"));
         adminTable.ifPresent(a -> a.rejectUnknownKeys("bind"));
 
-        Membership membership = file.map(ServerConfigLoader::membership).orElse(Membership.STANDALONE);
+        Optional<TomlSection> raftTable = file.flatMap(f -> f.table("raft"));
+        raftTable.ifPresent(r -> r.rejectUnknownKeys("bind", "election_timeout_ms", "quorum_wait_ms",
+                "broker_session_timeout_ms", "snapshot_threshold", "log_segment_bytes"));
+        Membership membership = file.map(f -> membership(f, raftTable)).orElse(Membership.STANDALONE);
         Optional<ClusterConfig> cluster = membership.cluster();
         KafkaSettings kafka = kafkaSettings(kafkaTable, file, membership);
         LogDefaults logDefaults = logTable.map(ServerConfigLoader::logDefaults).orElse(LogDefaults.DEFAULT);
@@ -101,7 +104,7 @@ public final class ServerConfigLoader {
         static final Membership STANDALONE = new Membership(1, 1, Optional.empty());
     }
 
-    private static Membership membership(TomlSection file) {
+    private static Membership membership(TomlSection file, Optional<TomlSection> raftTable) {
         boolean enabled = file.bool("enabled").orElse(false);
         Optional<Integer> nodeId = file.intValue("node_id", 1, MAX_NODE_ID);
         List<Peer> peers = peers(file);
@@ -121,7 +124,20 @@ public final class ServerConfigLoader {
             throw new ConfigException(file.location() + ": enabled = true needs [[peers]] tables listing every node "
                     + "of the cluster, this one included");
         }
-        return new Membership(nodeId.get(), peers.size(), Optional.of(new ClusterConfig(nodeId.get(), peers)));
+        int raftPort = peers.stream().filter(p -> p.id() == nodeId.get()).findFirst().orElseThrow().raft().port();
+        RaftSettings raft = raftTable.map(r -> raftSettings(r, raftPort)).orElse(RaftSettings.defaults(raftPort));
+        return new Membership(nodeId.get(), peers.size(), Optional.of(new ClusterConfig(nodeId.get(), peers, raft)));
+    }
+
+    private static RaftSettings raftSettings(TomlSection raft, int raftPort) {
+        RaftSettings d = RaftSettings.defaults(raftPort);
+        return new RaftSettings(
+                raft.address("bind").map(a -> a.over(d.bind())).orElse(d.bind()),
+                raft.intValue("election_timeout_ms", 50, 60_000).orElse(d.electionTimeoutMs()),
+                raft.intValue("quorum_wait_ms", 100, 600_000).orElse(d.quorumWaitMs()),
+                raft.intValue("broker_session_timeout_ms", 500, 600_000).orElse(d.brokerSessionTimeoutMs()),
+                raft.integer("snapshot_threshold", 1, Long.MAX_VALUE).orElse(d.snapshotThreshold()),
+                raft.intValue("log_segment_bytes", 4096, 1 << 30).orElse(d.logSegmentBytes()));
     }
 
     private static List<Peer> peers(TomlSection file) {

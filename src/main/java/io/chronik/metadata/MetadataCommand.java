@@ -10,7 +10,22 @@ import java.util.UUID;
  */
 public sealed interface MetadataCommand {
 
+    /** Registers a broker with the address it advertises to Kafka clients; a fenced broker becomes live again. */
     record RegisterBroker(int brokerId, String host, int port, String rack) implements MetadataCommand {}
+
+    /**
+     * Fixes the cluster id. Committed by the first Raft leader; a no-op once an id is set, so racing leaders agree.
+     */
+    record InitializeCluster(String clusterId) implements MetadataCommand {}
+
+    /**
+     * Marks a live broker not alive (the controller stopped hearing from its node): it leaves the broker list clients
+     * see but keeps its replica slots. A no-op for a broker that is not live.
+     */
+    record FenceBroker(int brokerId) implements MetadataCommand {}
+
+    /** Marks a fenced broker alive again (its node answers the controller again). A no-op unless it is fenced. */
+    record UnfenceBroker(int brokerId) implements MetadataCommand {}
 
     /** Creates a topic; {@code assignments.get(p)} lists partition p's replicas, the first being the leader. */
     record CreateTopic(String name, UUID id, List<List<Integer>> assignments, Map<String, String> configs)

@@ -8,8 +8,11 @@ import io.chronik.metadata.MetadataCommand.ChangePartitionLeader;
 import io.chronik.metadata.MetadataCommand.CreatePartitions;
 import io.chronik.metadata.MetadataCommand.CreateTopic;
 import io.chronik.metadata.MetadataCommand.DeleteTopic;
+import io.chronik.metadata.MetadataCommand.FenceBroker;
+import io.chronik.metadata.MetadataCommand.InitializeCluster;
 import io.chronik.metadata.MetadataCommand.RegisterBroker;
 import io.chronik.metadata.MetadataCommand.SetTopicConfigs;
+import io.chronik.metadata.MetadataCommand.UnfenceBroker;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -42,6 +45,9 @@ public final class MetadataStateMachine {
     public static MetadataImage apply(MetadataImage image, MetadataCommand command) {
         return switch (command) {
             case RegisterBroker c -> registerBroker(image, c);
+            case InitializeCluster c -> initializeCluster(image, c);
+            case FenceBroker c -> moveBroker(image, c.brokerId(), true);
+            case UnfenceBroker c -> moveBroker(image, c.brokerId(), false);
             case CreateTopic c -> createTopic(image, c);
             case DeleteTopic c -> deleteTopic(image, c);
             case CreatePartitions c -> createPartitions(image, c);
@@ -58,7 +64,34 @@ public final class MetadataStateMachine {
         }
         Map<Integer, MetadataImage.BrokerInfo> brokers = new HashMap<>(image.brokers());
         brokers.put(c.brokerId(), new MetadataImage.BrokerInfo(c.brokerId(), c.host(), c.port(), c.rack()));
-        return with(image, brokers, image.topics(), image.nextProducerId());
+        Map<Integer, MetadataImage.BrokerInfo> fenced = new HashMap<>(image.fencedBrokers());
+        fenced.remove(c.brokerId());
+        return new MetadataImage(image.clusterId(), image.controllerId(), brokers, image.topics(),
+                image.nextProducerId(), fenced);
+    }
+
+    private static MetadataImage initializeCluster(MetadataImage image, InitializeCluster c) {
+        if (c.clusterId() == null || c.clusterId().isBlank()) {
+            throw new ChronikException(ErrorCode.INVALID_REQUEST, "A cluster id must not be empty");
+        }
+        if (!image.clusterId().isEmpty()) {
+            return image;
+        }
+        return new MetadataImage(c.clusterId(), image.controllerId(), image.brokers(), image.topics(),
+                image.nextProducerId(), image.fencedBrokers());
+    }
+
+    /** Moves a broker between the live and the fenced map; a no-op when it is not in the source map. */
+    private static MetadataImage moveBroker(MetadataImage image, int brokerId, boolean fence) {
+        Map<Integer, MetadataImage.BrokerInfo> from = new HashMap<>(fence ? image.brokers() : image.fencedBrokers());
+        Map<Integer, MetadataImage.BrokerInfo> to = new HashMap<>(fence ? image.fencedBrokers() : image.brokers());
+        MetadataImage.BrokerInfo broker = from.remove(brokerId);
+        if (broker == null) {
+            return image;
+        }
+        to.put(brokerId, broker);
+        return new MetadataImage(image.clusterId(), image.controllerId(), fence ? from : to, image.topics(),
+                image.nextProducerId(), fence ? to : from);
     }
 
     private static MetadataImage createTopic(MetadataImage image, CreateTopic c) {
@@ -213,7 +246,7 @@ public final class MetadataStateMachine {
             }
             Set<Integer> seen = new HashSet<>();
             for (Integer broker : replicas) {
-                if (broker == null || !image.brokers().containsKey(broker)) {
+                if (broker == null || !image.isRegistered(broker)) {
                     throw invalidAssignment("broker " + broker + ", which is not registered");
                 }
                 if (!seen.add(broker)) {
@@ -238,7 +271,8 @@ public final class MetadataStateMachine {
 
     private static MetadataImage with(MetadataImage image, Map<Integer, MetadataImage.BrokerInfo> brokers,
             Map<String, TopicImage> topics, long nextProducerId) {
-        return new MetadataImage(image.clusterId(), image.controllerId(), brokers, topics, nextProducerId);
+        return new MetadataImage(image.clusterId(), image.controllerId(), brokers, topics, nextProducerId,
+                image.fencedBrokers());
     }
 
     /**

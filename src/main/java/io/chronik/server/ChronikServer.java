@@ -16,6 +16,7 @@ import io.chronik.kafka.topics.TopicApis;
 import io.chronik.metadata.LocalMetadataStore;
 import io.chronik.metadata.MetadataCommand;
 import io.chronik.metadata.MetadataStore;
+import io.chronik.metadata.raft.RaftMetadataStore;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -65,15 +66,14 @@ public final class ChronikServer implements AutoCloseable {
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             opened.add(lockDataDir(config.dataDir()));
-            LocalMetadataStore metadata = LocalMetadataStore.open(config.dataDir().resolve("metadata"),
-                    config.nodeId());
+            MetadataStore metadata = openMetadata(config);
             opened.add(metadata);
             KafkaListener listener = KafkaListener.bind(config.kafkaBind(), config.kafka().maxRequestBytes());
             opened.add(listener);
             HostPort advertised = config.kafkaAdvertised().port() == 0
                     ? new HostPort(config.kafkaAdvertised().host(), listener.port()) : config.kafkaAdvertised();
-            metadata.submit(new MetadataCommand.RegisterBroker(config.nodeId(), advertised.host(), advertised.port(),
-                    null));
+            metadata.registerBroker(new MetadataCommand.RegisterBroker(config.nodeId(), advertised.host(),
+                    advertised.port(), null));
             ReplicaManager replicas = new ReplicaManager(config, metadata, new KafkaRecordCompactor());
             opened.add(replicas);
             replicas.start();
@@ -103,6 +103,17 @@ public final class ChronikServer implements AutoCloseable {
                 .orElseGet(() -> ClusterMembers.standalone(config.nodeId(), advertised));
         return AdminServer.start(config.admin().bind(), key, members, metadata::current,
                 members::conventionalAdminAddress);
+    }
+
+    /**
+     * Standalone: the local metadata journal in {@code <dataDir>/metadata}. Cluster: this node's Raft server in
+     * {@code <dataDir>/raft}, listening on the Raft port of its own {@code [[peers]]} entry (docs/cluster.md).
+     */
+    private static MetadataStore openMetadata(ServerConfig config) throws IOException {
+        if (config.cluster().isPresent()) {
+            return RaftMetadataStore.open(config.cluster().get(), config.dataDir());
+        }
+        return LocalMetadataStore.open(config.dataDir().resolve("metadata"), config.nodeId());
     }
 
     private static AutoCloseable lockDataDir(Path dataDir) throws IOException {

@@ -88,18 +88,4 @@ class ChronikServerCliTest {
         assertOneErrorLine(run(Map.of("RUST_LOG", "chatty"), "start"),
                 "unknown log level 'chatty' in RUST_LOG (expected trace, debug, info, warn, error, off)");
     }
-
-    @Test
-    void clusterModeStopsWithOneClearLine() throws IOException {
-        Path file = Files.writeString(dir.resolve("node1.toml"), """
-                enabled = true
-                node_id = 1
-                [[peers]]
-                id = 1
-                kafka = "localhost:9092"
-                wal = "localhost:9291"
-                raft = "localhost:5001"
-                """);
-        assertOneErrorLine(run("start", "--config", file.toString()), StartCommand.CLUSTER_NOT_AVAILABLE);
-    }
 }

@@ -63,7 +63,8 @@ final class PeerConnection implements Closeable {
         this.address = address;
         this.settings = settings;
         this.backoff = backoff;
-        this.writer = Thread.ofVirtual().name("raft-out-" + name).start(this::connectAndWrite);
+        this.writer = Thread.ofVirtual().name("raft-out-" + name).unstarted(this::connectAndWrite);
+        writer.start();
     }
 
     /** Sends a request; the future completes with the reply payload or the failure. Never blocks. */
@@ -195,7 +196,9 @@ final class PeerConnection implements Closeable {
                 // closing a broken socket
             }
         }
-        writer.interrupt();
+        if (Thread.currentThread() != writer) {
+            writer.interrupt();
+        }
         for (Long callId : pending.keySet()) {
             CompletableFuture<byte[]> reply = pending.remove(callId);
             if (reply != null) {

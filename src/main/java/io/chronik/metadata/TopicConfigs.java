@@ -248,10 +248,9 @@ public final class TopicConfigs {
                         "Compact once the not yet compacted part of the log is at least this fraction of it."),
                 honoured("min.compaction.lag.ms", ConfigType.LONG, "0", null, "log.cleaner.min.compaction.lag.ms",
                         atLeast(0), "Shortest time a record stays uncompacted."),
-                acceptedOnly("min.insync.replicas", ConfigType.INT, Integer.toString(kafka.minInsyncReplicas()),
+                honoured("min.insync.replicas", ConfigType.INT, Integer.toString(kafka.minInsyncReplicas()),
                         c -> Integer.toString(c.kafka().minInsyncReplicas()), "min.insync.replicas", atLeast(1),
-                        "Fewest in-sync replicas for an acks=all produce to succeed. Accepted but not enforced yet: "
-                                + "a standalone node is its partitions' only replica."),
+                        "Fewest in-sync replicas for an acks=all produce to succeed (else NOT_ENOUGH_REPLICAS)."),
                 ignored("preallocate", ConfigType.BOOLEAN, "false", "log.preallocate", null,
                         "Preallocate segment files. Accepted but not used."),
                 ignored("remote.copy.lag.bytes", ConfigType.LONG, "-1", "log.remote.copy.lag.bytes", atLeast(-1),
@@ -280,10 +279,10 @@ public final class TopicConfigs {
                 honoured("segment.ms", ConfigType.LONG, Long.toString(log.segmentMs()),
                         c -> Long.toString(c.logDefaults().segmentMs()), "log.roll.ms", atLeast(1),
                         "Age at which the active segment is rolled even if not full."),
-                acceptedOnly("unclean.leader.election.enable", ConfigType.BOOLEAN, "false", null,
+                honoured("unclean.leader.election.enable", ConfigType.BOOLEAN, "false", null,
                         "unclean.leader.election.enable", null,
-                        "Allow a replica outside the ISR to become leader (risking data loss). Accepted but not used: "
-                                + "Chronik does not elect partition leaders yet."));
+                        "Allow a replica outside the ISR to become leader when no ISR member is alive (risking the "
+                                + "loss of committed records)."));
         Map<String, Definition> map = new TreeMap<>();
         for (Definition d : defs) {
             map.put(d.name(), d);

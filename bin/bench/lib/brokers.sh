@@ -85,7 +85,7 @@ await_first_produce() {
     wait "$probe_pid" 2>/dev/null || true
     line=$(grep -E '^(produced|failed)' "$dir/first-produce.log" | tail -n 1)
     if [[ $line != produced* ]]; then
-        BROKER_FAILURE="no produce acknowledged within $((STARTUP_TIMEOUT_MS / 1000)) s (${line:-probe printed nothing})"
+        BROKER_FAILURE="start-up probe ${line:-printed nothing (see $dir/first-produce.log)}"
         return 1
     fi
     BROKER_STARTUP_MS=$(( ${line#produced } - t0 ))
@@ -108,21 +108,23 @@ first_error_line() {
 start_chronik() { # DIR
     local dir=$1
     CHRONIK_PORT=$(free_port)
+    CHRONIK_ADMIN_PORT=$(free_port)
     BROKER_DATA_DIRS=("$dir/data")
     BROKER_BOOTSTRAP="127.0.0.1:$CHRONIK_PORT"
     await_first_produce "$dir" "$BROKER_BOOTSTRAP" launch_chronik
 }
 
 launch_chronik() {
-    start_server "$SYSTEM_DIR/server.log" "${CHRONIK_SERVER[@]}" start --bind "127.0.0.1:$CHRONIK_PORT" \
-        --data-dir "${BROKER_DATA_DIRS[0]}"
+    # The admin API's default port (10001) may be taken by another Chronik on this machine.
+    start_server "$SYSTEM_DIR/server.log" env CHRONIK_ADMIN_BIND="127.0.0.1:$CHRONIK_ADMIN_PORT" \
+        "${CHRONIK_SERVER[@]}" start --bind "127.0.0.1:$CHRONIK_PORT" --data-dir "${BROKER_DATA_DIRS[0]}"
 }
 
 start_chronik_cluster() { # DIR
     local dir=$1 i
-    local -a kafka_ports wal_ports raft_ports
+    local -a kafka_ports wal_ports raft_ports admin_ports
     for i in 1 2 3; do
-        kafka_ports[i]=$(free_port) wal_ports[i]=$(free_port) raft_ports[i]=$(free_port)
+        kafka_ports[i]=$(free_port) wal_ports[i]=$(free_port) raft_ports[i]=$(free_port) admin_ports[i]=$(free_port)
     done
     BROKER_DATA_DIRS=()
     BROKER_BOOTSTRAP=""
@@ -142,8 +144,13 @@ start_chronik_cluster() { # DIR
                 printf '[[peers]]\nid = %d\nkafka = "127.0.0.1:%d"\nwal = "127.0.0.1:%d"\nraft = "127.0.0.1:%d"\n' \
                     "$j" "${kafka_ports[j]}" "${wal_ports[j]}" "${raft_ports[j]}"
             done
+            # Every listener on 127.0.0.1 (a cluster node binds all interfaces by default) and on this run's ports.
             echo "[kafka]"
             echo "bind = \"127.0.0.1:${kafka_ports[i]}\""
+            echo "[raft]"
+            echo "bind = \"127.0.0.1:${raft_ports[i]}\""
+            echo "[admin]"
+            echo "bind = \"127.0.0.1:${admin_ports[i]}\""
         } >"$dir/node-$i/chronik.toml"
     done
     await_first_produce "$dir" "$BROKER_BOOTSTRAP" launch_chronik_cluster

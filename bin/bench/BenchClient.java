@@ -12,6 +12,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -86,6 +87,10 @@ public final class BenchClient {
                     out.println("produced " + System.currentTimeMillis());
                     out.flush();
                     return;
+                } catch (TimeoutException e) {
+                    // send() found no metadata within max.block.ms: the server is not up yet; keep this producer,
+                    // which reconnects every 10 ms.
+                    lastError = rootMessage(e);
                 } catch (ExecutionException | RuntimeException e) {
                     lastError = rootMessage(e);
                     // A failed send may leave the producer unusable; the next attempt gets a fresh one.

@@ -18,6 +18,13 @@ if [ ! -f target/chronik.jar ]; then
     echo "Building target/chronik.jar ..."
     make build >/dev/null
 fi
+# Ratis's shaded protobuf uses sun.misc.Unsafe; JDK 23+ warns about it on stderr unless told it is allowed.
+# shellcheck source=../../bin/lib/java.sh
+source "$ROOT/bin/lib/java.sh"
+chronik_find_java
+if "$JAVA" --sun-misc-unsafe-memory-access=allow -version >/dev/null 2>&1; then
+    export CHRONIK_JAVA_OPTS="${CHRONIK_JAVA_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+fi
 rm -rf "$DIR/data" "$DIR/logs" "$DIR/pids"
 mkdir -p "$DIR/logs"
 for n in 1 2 3; do
@@ -25,11 +32,10 @@ for n in 1 2 3; do
     echo $! >> "$DIR/pids"
     echo "node $n: pid $!, log tests/cluster/logs/node$n.log"
 done
-echo "Waiting for the nodes to elect a Raft leader and serve Kafka on 9092-9094 ..."
+echo "Waiting for a Raft leader and for every node to serve Kafka (9092-9094) ..."
 for n in 1 2 3; do
-    port=$((9091 + n))
-    for _ in $(seq 1 600); do
-        if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    for _ in $(seq 1 1200); do
+        if grep -q "started: Kafka listening" "$DIR/logs/node$n.log" 2>/dev/null; then
             break
         fi
         if ! kill -0 "$(sed -n "${n}p" "$DIR/pids")" 2>/dev/null; then
@@ -40,5 +46,5 @@ for n in 1 2 3; do
         sleep 0.1
     done
 done
-grep -h "Raft leader is node" "$DIR"/logs/node*.log | tail -1 || true
+grep -h "Raft leader is node" "$DIR"/logs/node*.log | tail -1 | sed 's/.* - //' || true
 echo "Cluster up. Admin API key (node 1): $(grep -h "Admin API key" "$DIR/logs/node1.log" | tail -1 | awk '{print $NF}')"

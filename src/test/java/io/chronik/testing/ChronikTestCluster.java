@@ -3,9 +3,7 @@ package io.chronik.testing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +25,7 @@ import org.awaitility.Awaitility;
  * admin) is a free 127.0.0.1 port chosen once, so a restarted node comes back on the same addresses and data dir.
  * Each node's output goes to {@code <dir>/node<N>.log}, appended across restarts.
  *
- * <p>Nodes start concurrently and {@link #start} returns when every Kafka port accepts connections (a node opens it
+ * <p>Nodes start concurrently and {@link #start} returns when every node logged that it serves Kafka (a node does so
  * only after a Raft quorum has committed its registration). Clients made by {@link #admin} are closed by
  * {@link #close}, which also kills every node still running.
  */
@@ -52,10 +50,14 @@ public final class ChronikTestCluster implements AutoCloseable {
     }
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    /** The CLI's line once the node serves Kafka (after its registration was committed by a Raft quorum). */
+    private static final String STARTED = "started: Kafka listening on";
 
     private final Path dir;
     private final Map<Integer, NodeSpec> nodes = new LinkedHashMap<>();
     private final Map<Integer, Process> processes = new LinkedHashMap<>();
+    /** Length of each node's log when it was last launched: its "started" line must come after it. */
+    private final Map<Integer, Long> logOffsets = new LinkedHashMap<>();
     private final List<AutoCloseable> clients = new ArrayList<>();
 
     private ChronikTestCluster(Path dir) {
@@ -135,6 +137,7 @@ public final class ChronikTestCluster implements AutoCloseable {
     private void launch(int id) throws IOException {
         NodeSpec n = node(id);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        logOffsets.put(id, Files.exists(n.log()) ? Files.size(n.log()) : 0L);
         Process process = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "--sun-misc-unsafe-memory-access=allow",
                 "-cp", System.getProperty("java.class.path"),
@@ -153,12 +156,11 @@ public final class ChronikTestCluster implements AutoCloseable {
             if (p == null || !p.isAlive()) {
                 throw new IOException("node " + id + " exited: " + tail(id));
             }
-            try (var socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", n.kafkaPort()), 200);
+            String log = log(id);
+            if (log.indexOf(STARTED, (int) Math.min(log.length(), logOffsets.getOrDefault(id, 0L))) >= 0) {
                 return;
-            } catch (IOException notYet) {
-                sleep(50);
             }
+            sleep(100);
         }
         throw new IOException("node " + id + " did not serve Kafka within " + START_TIMEOUT + ": " + tail(id));
     }

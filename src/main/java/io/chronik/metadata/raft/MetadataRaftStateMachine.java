@@ -8,6 +8,7 @@ import java.io.File;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -72,6 +73,9 @@ final class MetadataRaftStateMachine extends BaseStateMachine {
     private final ReentrantLock appliedLock = new ReentrantLock();
     private final Condition appliedAdvanced = appliedLock.newCondition();
     private volatile MetadataImage image = MetadataStateMachine.initial("", -1);
+    /** The image right after each of the last {@link #RECENT} entries, so a submitter gets the image its entry made. */
+    private final ConcurrentSkipListMap<Long, MetadataImage> recent = new ConcurrentSkipListMap<>();
+    private static final int RECENT = 128;
 
     MetadataRaftStateMachine(Events events) {
         this.events = events;
@@ -79,6 +83,11 @@ final class MetadataRaftStateMachine extends BaseStateMachine {
 
     MetadataImage image() {
         return image;
+    }
+
+    /** The image right after the entry at {@code index}, or null when it is no longer (or not yet) remembered. */
+    MetadataImage imageAt(long index) {
+        return recent.get(index);
     }
 
     @Override
@@ -119,6 +128,7 @@ final class MetadataRaftStateMachine extends BaseStateMachine {
         File file = snapshot.getFile().getPath().toFile();
         MetadataImage loaded = ImageSnapshot.read(file.toPath());
         setLastAppliedTermIndex(snapshot.getTermIndex());
+        recent.clear();
         publish(loaded);
         LOG.info("{} metadata snapshot {} ({} topics, {} brokers)", how, file.getName(), loaded.topics().size(),
                 loaded.brokers().size() + loaded.fencedBrokers().size());
@@ -143,6 +153,10 @@ final class MetadataRaftStateMachine extends BaseStateMachine {
             result = CommandCodec.failure(new ChronikException(io.chronik.common.ErrorCode.UNKNOWN_SERVER_ERROR,
                     "Unknown metadata command"));
         }
+        recent.put(entry.getIndex(), after);
+        while (recent.size() > RECENT) {
+            recent.pollFirstEntry();
+        }
         updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
         publish(after);
         return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(result)));
@@ -154,10 +168,11 @@ final class MetadataRaftStateMachine extends BaseStateMachine {
         signalApplied();
     }
 
+    /** Publishes before waking submitters, so a submitter that wakes up finds its change published. */
     private void publish(MetadataImage next) {
         image = next;
-        signalApplied();
         events.applied(next);
+        signalApplied();
     }
 
     private void signalApplied() {

@@ -44,9 +44,10 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@link #submit} sends the command through a Raft client (any node accepts: Ratis finds the leader, follows
  *       redirects and retries, deduplicating retries by call id), and returns once it is committed by a majority and
- *       applied on <em>this</em> node. With no leader or no quorum it gives up after {@code quorum_wait_ms} with the
- *       retriable NOT_CONTROLLER (Kafka admin clients refresh metadata and retry it) and logs
- *       "waiting for quorum" (at most once per 10 s).</li>
+ *       applied on <em>this</em> node, and returns the image that entry produced (so a producer-id block is exactly
+ *       the one it reserved, even when other nodes allocate concurrently). With no leader or no quorum it gives up
+ *       after {@code quorum_wait_ms} with the retriable NOT_CONTROLLER (Kafka admin clients refresh metadata and
+ *       retry it) and logs "waiting for quorum" (at most once per 10 s).</li>
  *   <li>{@link #current} is the locally applied image with {@code controllerId} set to the current Raft leader
  *       (-1 when none): a follower's image may briefly lag the leader's, like a KRaft broker's.</li>
  *   <li>The Raft leader is the controller: it commits the cluster id once and fences/unfences brokers by the
@@ -163,7 +164,8 @@ public final class RaftMetadataStore implements MetadataStore {
             Thread.currentThread().interrupt();
             throw new ChronikException(ErrorCode.REQUEST_TIMED_OUT, "Interrupted waiting for metadata to apply");
         }
-        return published;
+        MetadataImage made = stateMachine.imageAt(reply.getLogIndex());
+        return made != null ? made.withControllerId(leader) : published;
     }
 
     private ChronikException noQuorum(MetadataCommand command, String cause) {

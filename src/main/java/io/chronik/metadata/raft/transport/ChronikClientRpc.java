@@ -3,6 +3,7 @@ package io.chronik.metadata.raft.transport;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.ratis.client.impl.ClientProtoUtils;
 import org.apache.ratis.client.impl.RaftClientRpcWithProxy;
 import org.apache.ratis.proto.RaftProtos.GroupInfoReplyProto;
@@ -81,7 +82,7 @@ final class ChronikClientRpc extends RaftClientRpcWithProxy<PeerConnection> {
     }
 
     private TimeDuration timeoutOf(RaftClientRequest request) {
-        return requestTimeout.add(TimeDuration.valueOf(request.getTimeoutMs(), java.util.concurrent.TimeUnit.MILLISECONDS));
+        return requestTimeout.add(TimeDuration.valueOf(request.getTimeoutMs(), TimeUnit.MILLISECONDS));
     }
 
     static RpcKind kindOf(RaftClientRequest request) {

@@ -21,16 +21,22 @@ if ! command -v gnuplot >/dev/null; then
         { echo "chart: could not install gnuplot-nox (see $RUN/gnuplot-install.log)" >&2; exit 1; }
 fi
 
-# series FILE ROW_LABEL WORKLOAD_ID METRIC UNIT: appends "label chronik kafka kafka-fsync" ("?" = no value) to FILE
-# when at least one system has a value.
+# series FILE ROW_LABEL WORKLOAD_ID METRIC UNIT: appends "label chronik kafka kafka-fsync" to FILE, each the median
+# over the rounds ("?" = no value), when at least one system has a value.
 series() {
     awk -F, -v label="$2" -v id="$3" -v metric="$4" -v unit="$5" '
-        $2 == id && $4 == metric && $6 == unit && $5 != "" { v[$1] = $5; any = 1 }
+        $2 == id && $4 == metric && $6 == unit && $5 != "" { c[$1]++; v[$1, c[$1]] = $5 + 0; any = 1 }
+        function median(s,    n, i, j, x, a) {
+            n = c[s]
+            for (i = 1; i <= n; i++) a[i] = v[s, i]
+            for (i = 2; i <= n; i++) { x = a[i]; for (j = i - 1; j >= 1 && a[j] > x; j--) a[j + 1] = a[j]; a[j + 1] = x }
+            return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+        }
         END {
             if (!any) exit
             printf "\"%s\"", label
             n = split("chronik kafka kafka-fsync", s, " ")
-            for (i = 1; i <= n; i++) printf " %s", (s[i] in v ? v[s[i]] : "?")
+            for (i = 1; i <= n; i++) printf " %s", (c[s[i]] > 0 ? median(s[i]) : "?")
             printf "\n"
         }' "$RUN/results.csv" >>"$1"
 }

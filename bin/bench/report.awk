@@ -1,6 +1,6 @@
-# Turns results.csv (one measurement per line: system,workload_id,workload,metric,value,unit,better,note) into the
-# comparison table of bin/bench/run.sh: one row per workload and metric, one column per system, and the ratio of
-# Chronik to each Kafka variant. Prints it to stdout and writes it as CSV (csv=FILE) and Markdown (md=FILE, with the
+# Turns results.csv (one measurement per line: system,workload_id,workload,metric,value,unit,better,note,round) into
+# the comparison table of bin/bench/run.sh: one row per workload and metric, one column per system (the median over
+# the rounds of --rounds), and the ratio of Chronik to each Kafka variant. Prints it to stdout and writes it as CSV (csv=FILE) and Markdown (md=FILE, with the
 # machine and settings from env=FILE and every note). Run: awk -F, -v md=... -v csv=... -v env=... -f report.awk
 # results.csv
 BEGIN {
@@ -11,11 +11,20 @@ NR == 1 { next }
 {
     key = $2 SUBSEP $4 SUBSEP $6
     if (!(key in label)) { order[++nrows] = key; label[key] = $3; metricname[key] = $4 " (" $6 ")"; better[key] = $7 }
-    value[$1, key] = $5
+    if ($5 != "") { count[$1, key]++; sample[$1, key, count[$1, key]] = $5 + 0 }
     if ($8 != "") {
         note[$1, key] = $8
         if (!(($1 SUBSEP $3 SUBSEP $8) in seen)) { seen[$1, $3, $8] = 1; notes[++nnotes] = "- " title[$1] ", " $3 ": " $8 }
     }
+}
+# median(s, k): the median of the samples of system s for row k, formatted like the inputs, or "" without samples.
+function median(s, k,    n, i, j, x, a) {
+    n = count[s, k]
+    if (n == 0) return ""
+    for (i = 1; i <= n; i++) a[i] = sample[s, k, i]
+    for (i = 2; i <= n; i++) { x = a[i]; for (j = i - 1; j >= 1 && a[j] > x; j--) a[j + 1] = a[j]; a[j + 1] = x }
+    x = (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+    return (x == int(x)) ? sprintf("%d", x) : sprintf("%.2f", x)
 }
 function cell(s, k,    n) {
     if (value[s, k] != "") return value[s, k]
@@ -30,6 +39,7 @@ function ratio(a, b, k) {
     return sprintf("%.2f", value[a, k] / value[b, k])
 }
 END {
+    for (r = 1; r <= nrows; r++) for (i = 1; i <= nsys; i++) value[sys[i], order[r]] = median(sys[i], order[r])
     ncols = 3 + nsys + 2
     header[1] = "workload"; header[2] = "metric"
     for (i = 1; i <= nsys; i++) header[2 + i] = title[sys[i]]

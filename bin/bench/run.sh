@@ -2,11 +2,13 @@
 # Chronik against Apache Kafka 4.4.0 on this machine, same workloads, same warm-up, one invocation
 # (docs/performance.md explains the workloads, the durability settings and how to read the results).
 #
-#   bin/bench/run.sh [--smoke] [--systems LIST] [--no-cluster | --cluster] [--keep-data] [--out DIR]
+#   bin/bench/run.sh [--smoke] [--systems LIST] [--rounds N] [--no-cluster | --cluster] [--keep-data] [--out DIR]
 #
 #   --smoke        tiny record counts (seconds, not minutes); systems default to chronik, plus kafka when the
 #                  Kafka broker is already in .bench-cache; no cluster workload
 #   --systems      comma-separated subset of chronik,kafka,kafka-fsync (default: all three)
+#   --rounds N     run the sequence of systems N times (chronik, kafka, kafka-fsync, chronik, ...) and report the
+#                  median of each measurement over the rounds (default 1)
 #   --cluster      run workload 4 (3-node clusters of both systems); default in full mode
 #   --no-cluster   skip workload 4
 #   --keep-data    keep the servers' data directories (deleted after each system by default: they hold GiBs)
@@ -33,11 +35,12 @@ source "$ROOT/bin/bench/lib/brokers.sh"
 # shellcheck source=lib/workloads.sh
 source "$ROOT/bin/bench/lib/workloads.sh"
 
-MODE=full SYSTEMS="" CLUSTER="" KEEP_DATA=false OUT=""
+MODE=full SYSTEMS="" CLUSTER="" KEEP_DATA=false OUT="" ROUNDS=1
 while [ $# -gt 0 ]; do
     case "$1" in
         --smoke) MODE=smoke ;;
         --systems) SYSTEMS=${2:?--systems needs a list}; shift ;;
+        --rounds) ROUNDS=${2:?--rounds needs a number}; shift ;;
         --cluster) CLUSTER=true ;;
         --no-cluster) CLUSTER=false ;;
         --keep-data) KEEP_DATA=true ;;
@@ -66,6 +69,7 @@ else
 fi
 WARMUP_SECONDS=$(( MAX_RUN_SECONDS / 3 > 10 ? MAX_RUN_SECONDS / 3 : 10 ))
 export CONSUME_IDLE_TIMEOUT_MS
+[[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || die "--rounds must be a positive number, not '$ROUNDS'"
 IFS=, read -r -a SYSTEM_LIST <<<"$SYSTEMS"
 for system in "${SYSTEM_LIST[@]}"; do
     case "$system" in chronik | kafka | kafka-fsync) ;; *) die "unknown system '$system' (chronik, kafka, kafka-fsync)" ;; esac
@@ -85,7 +89,7 @@ RUN=${OUT:-"$ROOT/bench-results/$(date +%Y%m%d-%H%M%S)"}
 mkdir -p "$RUN"
 RUN=$(cd "$RUN" && pwd)
 RESULTS_CSV="$RUN/results.csv"
-echo "system,workload_id,workload,metric,value,unit,better,note" >"$RESULTS_CSV"
+echo "system,workload_id,workload,metric,value,unit,better,note,round" >"$RESULTS_CSV"
 trap 'stop_all_started' EXIT
 trap 'exit 130' INT TERM
 BENCH_START=$(now_ms)
@@ -98,7 +102,7 @@ BENCH_START=$(now_ms)
     else
         echo "mode: $MODE"
     fi
-    echo "systems: $SYSTEMS; cluster workload: $CLUSTER"
+    echo "systems: $SYSTEMS; cluster workload: $CLUSTER; rounds: $ROUNDS (median reported)"
     echo "records: warm-up $WARMUP_RECORDS; W1 $W1_RECORDS; W2 ${W2_SECONDS}s per rate; W3 $W3_RECORDS; W4 $W4_RECORDS"
     echo "cap per tool run: ${MAX_RUN_SECONDS} s (warm-up ${WARMUP_SECONDS} s)"
     echo "chronik commit: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet HEAD -- src 2>/dev/null || echo ' (src has uncommitted changes)')"
@@ -151,7 +155,7 @@ discard_data() {
 # --- Workloads 1-3 on one server ---------------------------------------------------------------------------------
 run_single() {
     local system=$1 configs="-"
-    SYSTEM_DIR="$RUN/$system"
+    SYSTEM_DIR="$RUN/$ROUND_DIR$system"
     mkdir -p "$SYSTEM_DIR"
     PRODUCED_BYTES=0
     [ "$system" != kafka-fsync ] || configs="flush.messages=1"
@@ -190,7 +194,7 @@ run_single() {
 # --- Workload 4 on 3-node clusters -------------------------------------------------------------------------------
 run_cluster() {
     local system=$1 label="W4 cluster (3 nodes; RF 3; min ISR 2; 1 KiB; acks=all)"
-    SYSTEM_DIR="$RUN/$system-cluster"
+    SYSTEM_DIR="$RUN/$ROUND_DIR$system-cluster"
     mkdir -p "$SYSTEM_DIR"
     PRODUCED_BYTES=0
     log "=== $system cluster: starting 3 nodes"
@@ -218,13 +222,17 @@ run_cluster() {
     discard_data
 }
 
-for system in "${SYSTEM_LIST[@]}"; do
-    run_single "$system"
+ROUND_DIR=""
+for ROUND in $(seq 1 "$ROUNDS"); do
+    [ "$ROUNDS" = 1 ] || { ROUND_DIR="round-$ROUND/"; log "##### round $ROUND of $ROUNDS"; }
+    for system in "${SYSTEM_LIST[@]}"; do
+        run_single "$system"
+    done
+    if [ "$CLUSTER" = true ]; then
+        run_cluster chronik
+        run_cluster kafka
+    fi
 done
-if [ "$CLUSTER" = true ]; then
-    run_cluster chronik
-    run_cluster kafka
-fi
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$RUN/env.txt"
 echo "duration: $(( ($(now_ms) - BENCH_START) / 1000 )) s" >>"$RUN/env.txt"
 

@@ -1,8 +1,9 @@
 # shellcheck shell=bash
 # Running the official Kafka perf tools from .kafka-cli/bin against the system under test and recording what they
 # print as rows of results.csv:
-#   system,workload_id,workload,metric,value,unit,better,note
-# value is empty when a run failed; note then says why. better is "higher", "lower" or "-" (informational).
+#   system,workload_id,workload,metric,value,unit,better,note,round
+# value is empty when a run failed; note then says why. better is "higher", "lower" or "-" (informational); round
+# counts from 1 (--rounds).
 # Every run's full output is kept in <run dir>/<system>/<workload_id>.log.
 
 PERF_PRODUCER="$ROOT/.kafka-cli/bin/kafka-producer-perf-test"
@@ -12,7 +13,8 @@ PRODUCED_BYTES=0
 # metric SYSTEM WORKLOAD_ID WORKLOAD METRIC VALUE UNIT BETTER [NOTE]
 metric() {
     local note=${8:-}
-    printf '%s,%s,%s,%s,%s,%s,%s,%s\n' "$1" "$2" "$3" "$4" "$5" "$6" "$7" "${note//,/;}" >>"$RESULTS_CSV"
+    printf '%s,%s,%s,%s,%s,%s,%s,%s,%s\n' "$1" "$2" "$3" "$4" "$5" "$6" "$7" "${note//,/;}" "${ROUND:-1}" \
+        >>"$RESULTS_CSV"
 }
 
 # create_topics PARTITIONS RF CONFIGS TOPIC...: on BROKER_BOOTSTRAP, via BenchClient (one request for all topics).

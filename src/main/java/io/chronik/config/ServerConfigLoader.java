@@ -1,6 +1,7 @@
 package io.chronik.config;
 
 import io.chronik.config.ClusterConfig.Peer;
+import io.chronik.config.ServerConfig.GroupSettings;
 import io.chronik.config.ServerConfig.KafkaSettings;
 import io.chronik.config.ServerConfig.LogDefaults;
 import java.nio.file.Path;
@@ -56,7 +57,7 @@ public final class ServerConfigLoader {
         Optional<TomlSection> file = Optional.ofNullable(configFile).map(TomlSection::read);
         file.ifPresent(f -> f.rejectUnknownKeys("enabled", "node_id", "replication_factor", "min_insync_replicas",
                 "replica_lag_time_max_ms",
-                "peers", "data_dir", "kafka", "log", "admin", "raft"));
+                "peers", "data_dir", "kafka", "log", "admin", "raft", "groups"));
         Optional<TomlSection> kafkaTable = file.flatMap(f -> f.table("kafka"));
         kafkaTable.ifPresent(k -> k.rejectUnknownKeys("bind", "advertise", "max_request_bytes", "auto_create_topics",
                 "num_partitions", "flusher_threads"));
@@ -64,6 +65,12 @@ public final class ServerConfigLoader {
         logTable.ifPresent(l -> l.rejectUnknownKeys("segment_bytes", "segment_ms", "retention_ms", "retention_bytes",
                 "flush_messages", "flush_ms", "message_max_bytes", "retention_check_interval_ms",
                 "cleaner_interval_ms"));
+
+        Optional<TomlSection> groupsTable = file.flatMap(f -> f.table("groups"));
+        groupsTable.ifPresent(g -> g.rejectUnknownKeys("offsets_topic_partitions", "initial_rebalance_delay_ms",
+                "min_session_timeout_ms", "max_session_timeout_ms", "max_size", "offsets_retention_minutes",
+                "offsets_retention_check_interval_ms", "offset_metadata_max_bytes", "offset_commit_timeout_ms"));
+        GroupSettings groups = groupsTable.map(ServerConfigLoader::groupSettings).orElse(GroupSettings.DEFAULT);
 
         Optional<TomlSection> adminTable = file.flatMap(f -> f.table("admin"));
         adminTable.ifPresent(a -> a.rejectUnknownKeys("bind"));
@@ -96,7 +103,7 @@ public final class ServerConfigLoader {
                 1000, Long.MAX_VALUE)).orElse(ServerConfig.ReplicationSettings.DEFAULT.replicaLagTimeMaxMs()));
 
         return new ServerConfig(membership.nodeId(), dataDir, bind, advertised, kafka, logDefaults, cluster)
-                .withAdmin(admin).withReplication(replication);
+                .withAdmin(admin).withReplication(replication).withGroups(groups);
     }
 
     /** The top-level cluster keys, validated together. */
@@ -218,6 +225,28 @@ public final class ServerConfigLoader {
                 log.intValue("message_max_bytes", 1, Integer.MAX_VALUE).orElse(d.messageMaxBytes()),
                 log.integer("retention_check_interval_ms", 1, Long.MAX_VALUE).orElse(d.retentionCheckIntervalMs()),
                 log.integer("cleaner_interval_ms", 1, Long.MAX_VALUE).orElse(d.cleanerIntervalMs()));
+    }
+
+    private static GroupSettings groupSettings(TomlSection g) {
+        GroupSettings d = GroupSettings.DEFAULT;
+        int minSession = g.intValue("min_session_timeout_ms", 1, Integer.MAX_VALUE).orElse(d.minSessionTimeoutMs());
+        int maxSession = g.intValue("max_session_timeout_ms", 1, Integer.MAX_VALUE).orElse(d.maxSessionTimeoutMs());
+        if (maxSession < minSession) {
+            throw new ConfigException(g.location() + ": groups.max_session_timeout_ms = " + maxSession
+                    + " is below groups.min_session_timeout_ms = " + minSession);
+        }
+        return new GroupSettings(
+                g.intValue("offsets_topic_partitions", 1, 10_000).orElse(d.offsetsTopicPartitions()),
+                g.intValue("initial_rebalance_delay_ms", 0, Integer.MAX_VALUE).orElse(d.initialRebalanceDelayMs()),
+                minSession,
+                maxSession,
+                g.intValue("max_size", 1, Integer.MAX_VALUE).orElse(d.maxGroupSize()),
+                g.integer("offsets_retention_minutes", 1, Long.MAX_VALUE / 60_000).map(m -> m * 60_000)
+                        .orElse(d.offsetsRetentionMs()),
+                g.integer("offsets_retention_check_interval_ms", 1, Long.MAX_VALUE)
+                        .orElse(d.offsetsRetentionCheckIntervalMs()),
+                g.intValue("offset_metadata_max_bytes", 0, Integer.MAX_VALUE).orElse(d.offsetMetadataMaxBytes()),
+                g.intValue("offset_commit_timeout_ms", 1, Integer.MAX_VALUE).orElse(d.offsetCommitTimeoutMs()));
     }
 
     private static Path dataDir(CommandLineValues commandLine, Map<String, String> env, Optional<TomlSection> file) {

@@ -199,6 +199,31 @@ class ServerConfigLoaderTest {
     }
 
     @Test
+    void readsTheGroupCoordinatorSettings() throws IOException {
+        ServerConfig config = load(toml("""
+                [groups]
+                offsets_topic_partitions = 8
+                initial_rebalance_delay_ms = 0
+                min_session_timeout_ms = 1000
+                max_session_timeout_ms = 20000
+                max_size = 10
+                offsets_retention_minutes = 60
+                offsets_retention_check_interval_ms = 5000
+                offset_metadata_max_bytes = 100
+                offset_commit_timeout_ms = 2000
+                """));
+        assertEquals(new ServerConfig.GroupSettings(8, 0, 1000, 20000, 10, 3_600_000, 5000, 100, 2000),
+                config.groups());
+    }
+
+    @Test
+    void groupSessionTimeoutBoundsMustBeOrdered() throws IOException {
+        Path file = toml("[groups]\nmin_session_timeout_ms = 9000\nmax_session_timeout_ms = 8000\n");
+        assertEquals(file + ": groups.max_session_timeout_ms = 8000 is below groups.min_session_timeout_ms = 9000",
+                failure(file));
+    }
+
+    @Test
     void unknownTopLevelKeyIsNamed() throws IOException {
         Path file = toml("enabeld = true\n");
         assertEquals("unknown key 'enabeld' in " + file, failure(file));

@@ -147,6 +147,8 @@ start_chronik_cluster() { # DIR
             # Every listener on 127.0.0.1 (a cluster node binds all interfaces by default) and on this run's ports.
             echo "[kafka]"
             echo "bind = \"127.0.0.1:${kafka_ports[i]}\""
+            echo "[wal]"
+            echo "bind = \"127.0.0.1:${wal_ports[i]}\""
             echo "[raft]"
             echo "bind = \"127.0.0.1:${raft_ports[i]}\""
             echo "[admin]"

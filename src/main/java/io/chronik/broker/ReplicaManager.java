@@ -99,7 +99,7 @@ public final class ReplicaManager implements ReplicaDirectory, AutoCloseable {
     /** Opens the logs of this node's partitions and follows metadata changes from now on. */
     public void start() throws IOException {
         if (config.cluster().isPresent()) {
-            walServer = WalServer.start(config.nodeId(), config.cluster().get().self().wal(), this);
+            walServer = WalServer.start(config.nodeId(), config.cluster().get().walBind(), this);
             // The controller duty runs wherever this node is the Raft leader (controllerId), see docs/replication.md.
             election = new LeaderElectionController(metadata,
                     () -> metadata.current().controllerId() == config.nodeId(), this::uncleanElectionAllowed);

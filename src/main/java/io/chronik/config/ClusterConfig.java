@@ -12,8 +12,10 @@ import java.util.List;
  * @param nodeId this node's id
  * @param peers  all nodes of the cluster, in file order
  * @param raft   this node's Raft server settings ({@code [raft]} table)
+ * @param walBind address this node's WAL (replication) listener binds: all interfaces on the node's own {@code wal}
+ *               port unless {@code [wal] bind} says otherwise
  */
-public record ClusterConfig(int nodeId, List<Peer> peers, RaftSettings raft) {
+public record ClusterConfig(int nodeId, List<Peer> peers, RaftSettings raft, HostPort walBind) {
 
     /**
      * One node of the cluster as written in a {@code [[peers]]} table.
@@ -37,6 +39,22 @@ public record ClusterConfig(int nodeId, List<Peer> peers, RaftSettings raft) {
     public ClusterConfig(int nodeId, List<Peer> peers) {
         this(nodeId, peers, RaftSettings.defaults(
                 peers.stream().filter(p -> p.id() == nodeId).findFirst().map(p -> p.raft().port()).orElse(0)));
+    }
+
+    /** Membership with the default WAL bind: all interfaces on the node's own wal port. */
+    public ClusterConfig(int nodeId, List<Peer> peers, RaftSettings raft) {
+        this(nodeId, peers, raft, defaultWalBind(nodeId, peers));
+    }
+
+    /** All interfaces on the {@code wal} port of node {@code nodeId}'s peer entry. */
+    public static HostPort defaultWalBind(int nodeId, List<Peer> peers) {
+        return new HostPort("0.0.0.0",
+                peers.stream().filter(p -> p.id() == nodeId).findFirst().map(p -> p.wal().port()).orElse(0));
+    }
+
+    /** This membership with another WAL bind address. */
+    public ClusterConfig withWalBind(HostPort bind) {
+        return new ClusterConfig(nodeId, peers, raft, bind);
     }
 
     /** This node's own {@code [[peers]]} entry. */

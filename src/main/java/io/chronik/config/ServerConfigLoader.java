@@ -57,7 +57,7 @@ public final class ServerConfigLoader {
         Optional<TomlSection> file = Optional.ofNullable(configFile).map(TomlSection::read);
         file.ifPresent(f -> f.rejectUnknownKeys("enabled", "node_id", "replication_factor", "min_insync_replicas",
                 "replica_lag_time_max_ms",
-                "peers", "data_dir", "kafka", "log", "admin", "raft", "groups"));
+                "peers", "data_dir", "kafka", "log", "admin", "raft", "wal", "groups"));
         Optional<TomlSection> kafkaTable = file.flatMap(f -> f.table("kafka"));
         kafkaTable.ifPresent(k -> k.rejectUnknownKeys("bind", "advertise", "max_request_bytes", "auto_create_topics",
                 "num_partitions", "flusher_threads"));
@@ -78,7 +78,9 @@ public final class ServerConfigLoader {
         Optional<TomlSection> raftTable = file.flatMap(f -> f.table("raft"));
         raftTable.ifPresent(r -> r.rejectUnknownKeys("bind", "election_timeout_ms", "quorum_wait_ms",
                 "broker_session_timeout_ms", "snapshot_threshold", "log_segment_bytes"));
-        Membership membership = file.map(f -> membership(f, raftTable)).orElse(Membership.STANDALONE);
+        Optional<TomlSection> walTable = file.flatMap(f -> f.table("wal"));
+        walTable.ifPresent(w -> w.rejectUnknownKeys("bind"));
+        Membership membership = file.map(f -> membership(f, raftTable, walTable)).orElse(Membership.STANDALONE);
         Optional<ClusterConfig> cluster = membership.cluster();
         KafkaSettings kafka = kafkaSettings(kafkaTable, file, membership);
         LogDefaults logDefaults = logTable.map(ServerConfigLoader::logDefaults).orElse(LogDefaults.DEFAULT);
@@ -111,7 +113,8 @@ public final class ServerConfigLoader {
         static final Membership STANDALONE = new Membership(1, 1, Optional.empty());
     }
 
-    private static Membership membership(TomlSection file, Optional<TomlSection> raftTable) {
+    private static Membership membership(TomlSection file, Optional<TomlSection> raftTable,
+            Optional<TomlSection> walTable) {
         boolean enabled = file.bool("enabled").orElse(false);
         Optional<Integer> nodeId = file.intValue("node_id", 1, MAX_NODE_ID);
         List<Peer> peers = peers(file);
@@ -133,7 +136,10 @@ public final class ServerConfigLoader {
         }
         int raftPort = peers.stream().filter(p -> p.id() == nodeId.get()).findFirst().orElseThrow().raft().port();
         RaftSettings raft = raftTable.map(r -> raftSettings(r, raftPort)).orElse(RaftSettings.defaults(raftPort));
-        return new Membership(nodeId.get(), peers.size(), Optional.of(new ClusterConfig(nodeId.get(), peers, raft)));
+        HostPort walDefault = ClusterConfig.defaultWalBind(nodeId.get(), peers);
+        HostPort walBind = walTable.flatMap(w -> w.address("bind")).map(a -> a.over(walDefault)).orElse(walDefault);
+        return new Membership(nodeId.get(), peers.size(),
+                Optional.of(new ClusterConfig(nodeId.get(), peers, raft, walBind)));
     }
 
     private static RaftSettings raftSettings(TomlSection raft, int raftPort) {

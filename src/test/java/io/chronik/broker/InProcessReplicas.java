@@ -72,7 +72,7 @@ final class InProcessReplicas implements AutoCloseable {
         var kafka = new ServerConfig.KafkaSettings(100 * 1024 * 1024, false, 1, (short) 3, minInsync, 2);
         var config = new ServerConfig(id, root.resolve("node" + id), new HostPort("127.0.0.1", 0),
                 new HostPort("127.0.0.1", 0), kafka, ServerConfig.LogDefaults.DEFAULT,
-                Optional.of(new ClusterConfig(id, peers)))
+                Optional.of(new ClusterConfig(id, peers).withWalBind(peers.get(id - 1).wal())))
                 .withReplication(new ServerConfig.ReplicationSettings(lagMs));
         var rm = new ReplicaManager(config, metadata, new KafkaRecordCompactor());
         rm.start();

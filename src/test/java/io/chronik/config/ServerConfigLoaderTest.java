@@ -192,6 +192,35 @@ class ServerConfigLoaderTest {
     }
 
     @Test
+    void clusterNodeBindsEveryListenerOnAllInterfacesUnlessEachBindIsOverridden() throws IOException {
+        ServerConfig defaults = load(toml("enabled = true\nnode_id = 2\n" + THREE_PEERS));
+        ClusterConfig cluster = defaults.cluster().orElseThrow();
+        assertEquals(new HostPort("0.0.0.0", 9093), defaults.kafkaBind());
+        assertEquals(new HostPort("0.0.0.0", 9292), cluster.walBind());
+        assertEquals(new HostPort("0.0.0.0", 5002), cluster.raft().bind());
+        assertEquals(new HostPort("0.0.0.0", 10002), defaults.admin().bind());
+
+        ServerConfig loopback = load(toml("""
+                enabled = true
+                node_id = 2
+                [kafka]
+                bind = "127.0.0.1:9093"
+                [wal]
+                bind = "127.0.0.1"
+                [raft]
+                bind = "127.0.0.1:5002"
+                [admin]
+                bind = "127.0.0.1:10002"
+                """ + THREE_PEERS));
+        assertEquals(new HostPort("127.0.0.1", 9093), loopback.kafkaBind());
+        assertEquals(new HostPort("127.0.0.1", 9292), loopback.cluster().orElseThrow().walBind(),
+                "a bind without a port keeps the own peer's wal port");
+        assertEquals(new HostPort("127.0.0.1", 5002), loopback.cluster().orElseThrow().raft().bind());
+        assertEquals(new HostPort("127.0.0.1", 10002), loopback.admin().bind());
+        assertEquals(new HostPort("host2", 9093), loopback.kafkaAdvertised(), "still advertises the peer address");
+    }
+
+    @Test
     void peersWithoutEnabledLeaveTheNodeStandalone() throws IOException {
         ServerConfig config = load(toml("node_id = 1\n" + THREE_PEERS));
         assertFalse(config.cluster().isPresent());

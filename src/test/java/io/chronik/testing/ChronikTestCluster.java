@@ -114,6 +114,9 @@ public final class ChronikTestCluster implements AutoCloseable {
                     [admin]
                     bind = "127.0.0.1:%d"
 
+                    [wal]
+                    bind = "127.0.0.1"
+
                     [raft]
                     bind = "127.0.0.1"
                     election_timeout_ms = %d

@@ -22,9 +22,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The key every admin request except {@code /admin/health} must present in {@code X-API-Key}.
  *
- * <p>Where it comes from: {@code CHRONIK_ADMIN_API_KEY} (passed in through the config) when set; otherwise the file
- * {@value #FILE_NAME} in the data dir, generated on the first start: 32 bytes from {@link SecureRandom}, URL-safe
- * base64 without padding (43 characters), one line. The file is written to a temporary file created with
+ * <p>Where it comes from: {@code CHRONIK_ADMIN_API_KEY} (passed in through the config) when set. Otherwise, on a
+ * standalone node, the file {@value #FILE_NAME} in the data dir, generated on the first start: 32 bytes from
+ * {@link SecureRandom}, URL-safe base64 without padding (43 characters), one line. On a cluster node, the key the
+ * Raft leader committed for the whole cluster ({@link #adoptClusterKey}, kept up to date by
+ * {@link ClusterAdminApiKey}), written to the same file. The file is written to a temporary file created with
  * permissions {@code rw-------} and then renamed into place, so it never exists half-written or readable by others.
  * Later starts reuse it; a file that has become readable by others is reported and made owner-only again.
  *
@@ -44,7 +46,7 @@ public final class AdminApiKey {
     private static final int RANDOM_BYTES = 32;
 
     /** Where the key came from. */
-    public enum Source { ENVIRONMENT, GENERATED, DATA_DIR }
+    public enum Source { ENVIRONMENT, GENERATED, DATA_DIR, CLUSTER }
 
     private final byte[] key;
     private final Source source;
@@ -77,6 +79,39 @@ public final class AdminApiKey {
         return new AdminApiKey(generate(file), Source.GENERATED, file);
     }
 
+    /**
+     * The cluster's key (committed through Raft), written to the data dir's key file unless the file already holds
+     * it. A different key there (a key this node generated for itself before the cluster had one, or garbage) is
+     * replaced, with a warning that never shows either key.
+     *
+     * @throws IOException naming the file when it cannot be written
+     */
+    static AdminApiKey adoptClusterKey(String key, Path dataDir, Logger log) throws IOException {
+        Path file = dataDir.resolve(FILE_NAME);
+        String before = null;
+        if (Files.exists(file)) {
+            try {
+                before = read(file);
+            } catch (IOException garbled) {
+                before = "";
+            }
+        }
+        if (before == null) {
+            write(file, key);
+            log.info("Adopted the cluster's admin key (committed through Raft), kept in {} (owner-only)", file);
+        } else if (!before.equals(key)) {
+            write(file, key);
+            log.warn("Replaced the admin key in {} (this node's own key from before the cluster had one) with the "
+                    + "cluster's key committed through Raft; the old key no longer works on any node", file);
+        }
+        return new AdminApiKey(key, Source.CLUSTER, file);
+    }
+
+    /** The cluster's key when the key file cannot be written (the error was logged). */
+    static AdminApiKey clusterKeyOnlyInMemory(String key) {
+        return new AdminApiKey(key, Source.CLUSTER, null);
+    }
+
     private static String read(Path file) throws IOException {
         String key = Files.readString(file, StandardCharsets.UTF_8).strip();
         if (!WELL_FORMED.matcher(key).matches()) {
@@ -97,6 +132,11 @@ public final class AdminApiKey {
         byte[] random = new byte[RANDOM_BYTES];
         new SecureRandom().nextBytes(random);
         String key = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        write(file, key);
+        return key;
+    }
+
+    private static void write(Path file, String key) throws IOException {
         Path temp = file.resolveSibling(FILE_NAME + ".tmp");
         Files.deleteIfExists(temp); // left over from a crash during an earlier first start
         Files.createFile(temp, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
@@ -107,9 +147,8 @@ public final class AdminApiKey {
         try {
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temp, file);
+            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
         }
-        return key;
     }
 
     /** Whether {@code presented} is this key; takes the same time wherever the first difference is. */
@@ -134,7 +173,7 @@ public final class AdminApiKey {
                 log.info("Generated a new admin key, kept in {} (owner-only)", file);
                 log.info("{}{}", LOG_PHRASE, value());
             }
-            case DATA_DIR -> log.info("{}{}", LOG_PHRASE, value());
+            case DATA_DIR, CLUSTER -> log.info("{}{}", LOG_PHRASE, value());
         }
     }
 

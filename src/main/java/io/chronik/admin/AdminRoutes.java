@@ -24,12 +24,13 @@ final class AdminRoutes implements HttpHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdminRoutes.class);
 
-    private final AdminApiKey key;
+    private final Supplier<AdminApiKey> key;
     private final ClusterMembers members;
     private final Supplier<MetadataImage> metadata;
     private final LeaderForwarder forwarder;
 
-    AdminRoutes(AdminApiKey key, ClusterMembers members, Supplier<MetadataImage> metadata,
+    /** @param key the key requests must present; null while a cluster node has not learnt the cluster's key */
+    AdminRoutes(Supplier<AdminApiKey> key, ClusterMembers members, Supplier<MetadataImage> metadata,
                 LeaderForwarder forwarder) {
         this.key = key;
         this.members = members;
@@ -77,7 +78,12 @@ final class AdminRoutes implements HttpHandler {
             if (presented == null) {
                 return error(401, "missing X-API-Key header");
             }
-            if (!key.matches(presented)) {
+            AdminApiKey expected = key.get();
+            if (expected == null) {
+                return error(503, "node " + members.selfId() + " does not know the cluster's admin key yet: the Raft "
+                        + "leader commits it once a majority is up (waiting for quorum); retry");
+            }
+            if (!expected.matches(presented)) {
                 return error(401, "invalid X-API-Key");
             }
         }

@@ -32,17 +32,25 @@ public final class AdminServer implements AutoCloseable {
         this.forwarder = forwarder;
     }
 
+    /** Like {@link #start(HostPort, Supplier, ClusterMembers, Supplier, IntFunction)} with a fixed key. */
+    public static AdminServer start(HostPort bind, AdminApiKey key, ClusterMembers members,
+                                    Supplier<MetadataImage> metadata,
+                                    IntFunction<Optional<HostPort>> adminAddresses) throws IOException {
+        return start(bind, () -> key, members, metadata, adminAddresses);
+    }
+
     /**
      * Binds {@code bind} and starts answering.
      *
-     * @param key            the key requests must present
+     * @param key            the key requests must present, read for every request; null while a cluster node does
+     *                       not know the cluster's key yet (keyed requests then get 503)
      * @param members        the configured nodes (status reports them; forwarding looks up the leader among them)
      * @param metadata       the node's latest metadata image; its controller is the Raft leader
      * @param adminAddresses where each node's admin API listens, for forwarding to the leader (normally
-     *                       {@link ClusterMembers#conventionalAdminAddress})
+     *                       {@link ClusterMembers#adminAddress})
      * @throws BindException naming the address when it is taken
      */
-    public static AdminServer start(HostPort bind, AdminApiKey key, ClusterMembers members,
+    public static AdminServer start(HostPort bind, Supplier<AdminApiKey> key, ClusterMembers members,
                                     Supplier<MetadataImage> metadata,
                                     IntFunction<Optional<HostPort>> adminAddresses) throws IOException {
         HttpServer http;

@@ -3,6 +3,7 @@ package io.chronik.admin;
 import io.chronik.config.AdminSettings;
 import io.chronik.config.ClusterConfig;
 import io.chronik.config.HostPort;
+import io.chronik.metadata.MetadataImage;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -48,6 +49,15 @@ public record ClusterMembers(int selfId, List<Member> members, boolean raft) {
 
     public Optional<Member> member(int id) {
         return members.stream().filter(m -> m.id() == id).findFirst();
+    }
+
+    /**
+     * Where node {@code id}'s admin API is: the address it registered in the metadata ({@code image}), else the
+     * {@linkplain #conventionalAdminAddress convention}. Empty when neither is known.
+     */
+    public Optional<HostPort> adminAddress(int id, MetadataImage image) {
+        return image.registeredBroker(id).map(MetadataImage.BrokerInfo::admin)
+                .or(() -> conventionalAdminAddress(id));
     }
 
     /**

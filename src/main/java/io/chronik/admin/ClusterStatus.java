@@ -30,13 +30,15 @@ public record ClusterStatus(
      * @param wal   its replication endpoint, null for a standalone node
      * @param raft  its Raft endpoint, null for a standalone node
      * @param alive whether it is registered as a live broker in the metadata
+     * @param admin the admin API address it registered in the metadata, null while it has not registered one
      */
     public record NodeStatus(
             @JsonProperty("id") int id,
             @JsonProperty("kafka") String kafka,
             @JsonProperty("wal") String wal,
             @JsonProperty("raft") String raft,
-            @JsonProperty("alive") boolean alive) {
+            @JsonProperty("alive") boolean alive,
+            @JsonProperty("admin") String admin) {
     }
 
     /** A partition's placement; {@code leader} is null while it has none. */
@@ -58,7 +60,9 @@ public record ClusterStatus(
         List<NodeStatus> nodes = members.members().stream()
                 .map(m -> new NodeStatus(m.id(), m.kafka().toString(),
                         m.wal().map(HostPort::toString).orElse(null), m.raft().map(HostPort::toString).orElse(null),
-                        image.brokers().containsKey(m.id())))
+                        image.brokers().containsKey(m.id()),
+                        image.registeredBroker(m.id()).map(MetadataImage.BrokerInfo::admin)
+                                .map(HostPort::toString).orElse(null)))
                 .toList();
         List<PartitionStatus> partitions = image.topics().values().stream()
                 .sorted(Comparator.comparing(TopicImage::name))

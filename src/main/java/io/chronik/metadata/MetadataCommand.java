@@ -1,5 +1,6 @@
 package io.chronik.metadata;
 
+import io.chronik.config.HostPort;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -10,13 +11,33 @@ import java.util.UUID;
  */
 public sealed interface MetadataCommand {
 
-    /** Registers a broker with the address it advertises to Kafka clients; a fenced broker becomes live again. */
-    record RegisterBroker(int brokerId, String host, int port, String rack) implements MetadataCommand {}
+    /**
+     * Registers a broker with the address it advertises to Kafka clients and the address of its admin API
+     * ({@code admin}, null in entries written before it existed); a fenced broker becomes live again.
+     */
+    record RegisterBroker(int brokerId, String host, int port, String rack, HostPort admin) implements MetadataCommand {
+
+        /** A registration without an admin address. */
+        public RegisterBroker(int brokerId, String host, int port, String rack) {
+            this(brokerId, host, port, rack, null);
+        }
+    }
 
     /**
      * Fixes the cluster id. Committed by the first Raft leader; a no-op once an id is set, so racing leaders agree.
      */
     record InitializeCluster(String clusterId) implements MetadataCommand {}
+
+    /**
+     * Fixes the cluster-wide admin API key (docs/admin-api.md). Committed by the Raft leader while the image has no
+     * key; a no-op once a key is set, so racing leaders agree. {@link #toString} never shows the key.
+     */
+    record InitializeAdminApiKey(String key) implements MetadataCommand {
+        @Override
+        public String toString() {
+            return "InitializeAdminApiKey[key=(hidden)]";
+        }
+    }
 
     /**
      * Marks a live broker not alive (the controller stopped hearing from its node): it leaves the broker list clients

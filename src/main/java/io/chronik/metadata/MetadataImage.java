@@ -1,5 +1,6 @@
 package io.chronik.metadata;
 
+import io.chronik.config.HostPort;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -17,6 +18,8 @@ import java.util.UUID;
  * @param nextProducerId first producer id not yet handed out
  * @param fencedBrokers registered brokers that are not alive (their node stopped answering the controller); they
  *                     keep their replica slots and move back to {@code brokers} when they return
+ * @param adminApiKey  the cluster-wide admin API key, committed once by the controller (empty until then, and always
+ *                     empty standalone); a secret, so {@link #toString} leaves it out
  */
 public record MetadataImage(
         String clusterId,
@@ -24,24 +27,26 @@ public record MetadataImage(
         Map<Integer, BrokerInfo> brokers,
         Map<String, TopicImage> topics,
         long nextProducerId,
-        Map<Integer, BrokerInfo> fencedBrokers) {
+        Map<Integer, BrokerInfo> fencedBrokers,
+        String adminApiKey) {
 
     public MetadataImage {
         brokers = Map.copyOf(brokers);
         topics = Map.copyOf(topics);
         fencedBrokers = Map.copyOf(fencedBrokers);
+        adminApiKey = adminApiKey == null ? "" : adminApiKey;
     }
 
     /** An image without fenced brokers. */
     public MetadataImage(String clusterId, int controllerId, Map<Integer, BrokerInfo> brokers,
             Map<String, TopicImage> topics, long nextProducerId) {
-        this(clusterId, controllerId, brokers, topics, nextProducerId, Map.of());
+        this(clusterId, controllerId, brokers, topics, nextProducerId, Map.of(), "");
     }
 
     /** The same image with another controller. */
     public MetadataImage withControllerId(int controller) {
         return controller == controllerId ? this
-                : new MetadataImage(clusterId, controller, brokers, topics, nextProducerId, fencedBrokers);
+                : new MetadataImage(clusterId, controller, brokers, topics, nextProducerId, fencedBrokers, adminApiKey);
     }
 
     /** Whether {@code brokerId} is registered, live or fenced. */
@@ -57,6 +62,29 @@ public record MetadataImage(
         return topics.values().stream().filter(t -> t.id().equals(id)).findFirst();
     }
 
-    /** A broker and the address it advertises to Kafka clients. */
-    public record BrokerInfo(int id, String host, int port, String rack) {}
+    /** The broker registered with {@code brokerId}, live or fenced. */
+    public Optional<BrokerInfo> registeredBroker(int brokerId) {
+        BrokerInfo live = brokers.get(brokerId);
+        return Optional.ofNullable(live != null ? live : fencedBrokers.get(brokerId));
+    }
+
+    /** Like the record's, but never shows the admin API key. */
+    @Override
+    public String toString() {
+        return "MetadataImage[clusterId=" + clusterId + ", controllerId=" + controllerId + ", brokers=" + brokers
+                + ", topics=" + topics + ", nextProducerId=" + nextProducerId + ", fencedBrokers=" + fencedBrokers
+                + ", adminApiKey=" + (adminApiKey.isEmpty() ? "(none)" : "(set)") + "]";
+    }
+
+    /**
+     * A broker, the address it advertises to Kafka clients and where its admin API listens ({@code admin}: null when
+     * it registered with a version that did not say).
+     */
+    public record BrokerInfo(int id, String host, int port, String rack, HostPort admin) {
+
+        /** A broker whose admin address is not known. */
+        public BrokerInfo(int id, String host, int port, String rack) {
+            this(id, host, port, rack, null);
+        }
+    }
 }

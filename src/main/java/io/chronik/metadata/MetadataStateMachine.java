@@ -9,6 +9,7 @@ import io.chronik.metadata.MetadataCommand.CreatePartitions;
 import io.chronik.metadata.MetadataCommand.CreateTopic;
 import io.chronik.metadata.MetadataCommand.DeleteTopic;
 import io.chronik.metadata.MetadataCommand.FenceBroker;
+import io.chronik.metadata.MetadataCommand.InitializeAdminApiKey;
 import io.chronik.metadata.MetadataCommand.InitializeCluster;
 import io.chronik.metadata.MetadataCommand.RegisterBroker;
 import io.chronik.metadata.MetadataCommand.SetTopicConfigs;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * Applies {@link MetadataCommand}s to {@link MetadataImage}s: a pure function from (image, command) to the next
@@ -28,6 +30,9 @@ import java.util.UUID;
  * Thread-safe (stateless).
  */
 public final class MetadataStateMachine {
+
+    /** What an admin API key may look like (the same rule as a key file's). */
+    private static final Pattern ADMIN_API_KEY = Pattern.compile("[A-Za-z0-9_\\-.~+/=]{16,512}");
 
     private MetadataStateMachine() {
     }
@@ -46,6 +51,7 @@ public final class MetadataStateMachine {
         return switch (command) {
             case RegisterBroker c -> registerBroker(image, c);
             case InitializeCluster c -> initializeCluster(image, c);
+            case InitializeAdminApiKey c -> initializeAdminApiKey(image, c);
             case FenceBroker c -> moveBroker(image, c.brokerId(), true);
             case UnfenceBroker c -> moveBroker(image, c.brokerId(), false);
             case CreateTopic c -> createTopic(image, c);
@@ -63,11 +69,12 @@ public final class MetadataStateMachine {
             throw new ChronikException(ErrorCode.INVALID_REQUEST, "Invalid broker registration " + c);
         }
         Map<Integer, MetadataImage.BrokerInfo> brokers = new HashMap<>(image.brokers());
-        brokers.put(c.brokerId(), new MetadataImage.BrokerInfo(c.brokerId(), c.host(), c.port(), c.rack()));
+        brokers.put(c.brokerId(), new MetadataImage.BrokerInfo(c.brokerId(), c.host(), c.port(), c.rack(),
+                c.admin()));
         Map<Integer, MetadataImage.BrokerInfo> fenced = new HashMap<>(image.fencedBrokers());
         fenced.remove(c.brokerId());
         return new MetadataImage(image.clusterId(), image.controllerId(), brokers, image.topics(),
-                image.nextProducerId(), fenced);
+                image.nextProducerId(), fenced, image.adminApiKey());
     }
 
     private static MetadataImage initializeCluster(MetadataImage image, InitializeCluster c) {
@@ -78,7 +85,19 @@ public final class MetadataStateMachine {
             return image;
         }
         return new MetadataImage(c.clusterId(), image.controllerId(), image.brokers(), image.topics(),
-                image.nextProducerId(), image.fencedBrokers());
+                image.nextProducerId(), image.fencedBrokers(), image.adminApiKey());
+    }
+
+    private static MetadataImage initializeAdminApiKey(MetadataImage image, InitializeAdminApiKey c) {
+        if (c.key() == null || !ADMIN_API_KEY.matcher(c.key()).matches()) {
+            throw new ChronikException(ErrorCode.INVALID_REQUEST,
+                    "An admin API key must be 16-512 characters of [A-Za-z0-9_-.~+/=]");
+        }
+        if (!image.adminApiKey().isEmpty()) {
+            return image;
+        }
+        return new MetadataImage(image.clusterId(), image.controllerId(), image.brokers(), image.topics(),
+                image.nextProducerId(), image.fencedBrokers(), c.key());
     }
 
     /** Moves a broker between the live and the fenced map; a no-op when it is not in the source map. */
@@ -91,7 +110,7 @@ public final class MetadataStateMachine {
         }
         to.put(brokerId, broker);
         return new MetadataImage(image.clusterId(), image.controllerId(), fence ? from : to, image.topics(),
-                image.nextProducerId(), fence ? to : from);
+                image.nextProducerId(), fence ? to : from, image.adminApiKey());
     }
 
     private static MetadataImage createTopic(MetadataImage image, CreateTopic c) {
@@ -272,7 +291,7 @@ public final class MetadataStateMachine {
     private static MetadataImage with(MetadataImage image, Map<Integer, MetadataImage.BrokerInfo> brokers,
             Map<String, TopicImage> topics, long nextProducerId) {
         return new MetadataImage(image.clusterId(), image.controllerId(), brokers, topics, nextProducerId,
-                image.fencedBrokers());
+                image.fencedBrokers(), image.adminApiKey());
     }
 
     /**

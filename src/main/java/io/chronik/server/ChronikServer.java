@@ -2,6 +2,7 @@ package io.chronik.server;
 
 import io.chronik.admin.AdminApiKey;
 import io.chronik.admin.AdminServer;
+import io.chronik.admin.ClusterAdminApiKey;
 import io.chronik.admin.ClusterMembers;
 import io.chronik.broker.ReplicaManager;
 import io.chronik.config.HostPort;
@@ -28,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,10 +37,10 @@ import org.slf4j.LoggerFactory;
  * A running Chronik node: wires storage, metadata, broker and the Kafka listener, and stops them in reverse order.
  *
  * <p>Start-up order: lock the data dir ({@code <dataDir>/.lock}, so two nodes never share it), open the metadata
- * store, bind the Kafka listener, register this broker with its advertised address (port 0 there means the bound
- * port; the registered address is what clients are given, so the rest of the node reads it from the metadata image),
- * open the partition logs, start the admin API (docs/admin-api.md), then accept Kafka connections. {@link #close}
- * undoes it in reverse.
+ * store, bind the Kafka listener, start the admin API (docs/admin-api.md), register this broker with its advertised
+ * Kafka address (port 0 there means the bound port; the registered address is what clients are given, so the rest
+ * of the node reads it from the metadata image) and its admin address, open the partition logs, then accept Kafka
+ * connections. {@link #close} undoes it in reverse.
  */
 public final class ChronikServer implements AutoCloseable {
 
@@ -68,12 +70,15 @@ public final class ChronikServer implements AutoCloseable {
             opened.add(lockDataDir(config.dataDir()));
             MetadataStore metadata = openMetadata(config);
             opened.add(metadata);
+            Supplier<AdminApiKey> adminKey = adminKey(config, metadata);
             KafkaListener listener = KafkaListener.bind(config.kafkaBind(), config.kafka().maxRequestBytes());
             opened.add(listener);
             HostPort advertised = config.kafkaAdvertised().port() == 0
                     ? new HostPort(config.kafkaAdvertised().host(), listener.port()) : config.kafkaAdvertised();
+            AdminServer admin = startAdmin(config, advertised, adminKey, metadata);
+            opened.add(admin);
             metadata.registerBroker(new MetadataCommand.RegisterBroker(config.nodeId(), advertised.host(),
-                    advertised.port(), null));
+                    advertised.port(), null, adminAdvertised(config, advertised, admin)));
             ReplicaManager replicas = new ReplicaManager(config, metadata, new KafkaRecordCompactor());
             opened.add(replicas);
             replicas.start();
@@ -82,8 +87,6 @@ public final class ChronikServer implements AutoCloseable {
             List<ApiHandler> handlers = new ArrayList<>(DataApis.handlers(replicas, metadata, config));
             handlers.addAll(TopicApis.handlers(metadata, config));
             handlers.addAll(groups.handlers());
-            AdminServer admin = startAdmin(config, advertised, metadata);
-            opened.add(admin);
             listener.start(new ApiRegistry(handlers));
             LOG.info("Kafka listener on {}, advertising {}", new HostPort(config.kafkaBind().host(), listener.port()),
                     advertised);
@@ -94,15 +97,40 @@ public final class ChronikServer implements AutoCloseable {
         }
     }
 
-    /** The admin API; a standalone node is a one-node cluster whose members are itself. */
-    private static AdminServer startAdmin(ServerConfig config, HostPort advertised, MetadataStore metadata)
-            throws IOException {
-        AdminApiKey key = AdminApiKey.resolve(config.admin().apiKey(), config.dataDir());
-        key.logAtStart(LOG);
+    /**
+     * The admin API key: {@code CHRONIK_ADMIN_API_KEY} when set; a standalone node's own generated key; a cluster
+     * node's the one the Raft leader committed for the cluster, adopted (and logged) as soon as this node's metadata
+     * holds it, which may be before a quorum is up (docs/admin-api.md).
+     */
+    private static Supplier<AdminApiKey> adminKey(ServerConfig config, MetadataStore metadata) throws IOException {
+        if (config.admin().apiKey().isPresent() || config.cluster().isEmpty()) {
+            AdminApiKey key = AdminApiKey.resolve(config.admin().apiKey(), config.dataDir());
+            key.logAtStart(LOG);
+            return () -> key;
+        }
+        var clusterKey = new ClusterAdminApiKey(config.dataDir(), LOG);
+        metadata.subscribe(clusterKey);
+        return clusterKey;
+    }
+
+    /**
+     * The admin API, started before this node registers (so it answers health and status while waiting for quorum);
+     * a standalone node is a one-node cluster whose members are itself. Forwarding finds the leader's admin API at
+     * the address the leader registered, else at the conventional one.
+     */
+    private static AdminServer startAdmin(ServerConfig config, HostPort advertised, Supplier<AdminApiKey> key,
+            MetadataStore metadata) throws IOException {
         ClusterMembers members = config.cluster().map(ClusterMembers::of)
                 .orElseGet(() -> ClusterMembers.standalone(config.nodeId(), advertised));
         return AdminServer.start(config.admin().bind(), key, members, metadata::current,
-                members::conventionalAdminAddress);
+                id -> members.adminAddress(id, metadata.current()));
+    }
+
+    /** Where other nodes reach this node's admin API: its bind host, or the advertised Kafka host for a wildcard. */
+    private static HostPort adminAdvertised(ServerConfig config, HostPort advertised, AdminServer admin) {
+        String host = config.admin().bind().host();
+        boolean wildcard = host.equals("0.0.0.0") || host.equals("::");
+        return new HostPort(wildcard ? advertised.host() : host, admin.port());
     }
 
     /**

@@ -42,7 +42,7 @@ class AdminServerTest {
     private static MetadataImage image(int controller, Integer... alive) {
         var brokers = new java.util.HashMap<Integer, BrokerInfo>();
         for (int id : alive) {
-            brokers.put(id, new BrokerInfo(id, "localhost", 9091 + id, null));
+            brokers.put(id, new BrokerInfo(id, "localhost", 9091 + id, null, new HostPort("localhost", 10000 + id)));
         }
         var b = new TopicImage("b", UUID.randomUUID(), List.of(
                 new PartitionImage(0, 2, 0, List.of(2, 3, 1), List.of(2, 1)),
@@ -109,11 +109,11 @@ class AdminServerTest {
         assertEquals(200, answer.status());
         assertEquals("{\"node_id\":1,\"raft\":true,\"leader_id\":1,\"nodes\":["
                 + "{\"id\":1,\"kafka\":\"localhost:9092\",\"wal\":\"localhost:9291\",\"raft\":\"localhost:5001\","
-                + "\"alive\":true},"
+                + "\"alive\":true,\"admin\":\"localhost:10001\"},"
                 + "{\"id\":2,\"kafka\":\"localhost:9093\",\"wal\":\"localhost:9292\",\"raft\":\"localhost:5002\","
-                + "\"alive\":true},"
+                + "\"alive\":true,\"admin\":\"localhost:10002\"},"
                 + "{\"id\":3,\"kafka\":\"localhost:9094\",\"wal\":\"localhost:9293\",\"raft\":\"localhost:5003\","
-                + "\"alive\":false}],"
+                + "\"alive\":false,\"admin\":null}],"
                 + "\"partitions\":["
                 + "{\"topic\":\"a\",\"partition\":0,\"leader\":1,\"replicas\":[1,2,3],\"isr\":[1,2,3]},"
                 + "{\"topic\":\"b\",\"partition\":0,\"leader\":2,\"replicas\":[2,3,1],\"isr\":[2,1]},"

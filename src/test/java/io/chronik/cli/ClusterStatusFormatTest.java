@@ -12,7 +12,7 @@ class ClusterStatusFormatTest {
 
     private static NodeStatus node(int id, boolean alive) {
         return new NodeStatus(id, "localhost:" + (9091 + id), "localhost:" + (9290 + id), "localhost:" + (5000 + id),
-                alive);
+                alive, "localhost:" + (10000 + id));
     }
 
     @Test

@@ -256,6 +256,21 @@ public final class ChronikTestCluster implements AutoCloseable {
         }
     }
 
+    /** Node {@code id}'s data dir. */
+    public Path dataDir(int id) {
+        return dir.resolve("node" + node(id).id() + "-data");
+    }
+
+    /**
+     * What the cluster guide's recipe {@code grep "Admin API key" <log> | awk '{print $NF}'} prints for node
+     * {@code id}'s log (all its runs): one key per line that contains the phrase.
+     */
+    public List<String> adminKeysInLog(int id) {
+        return log(id).lines().filter(line -> line.contains("Admin API key"))
+                .map(line -> line.substring(line.stripTrailing().lastIndexOf(' ') + 1).strip())
+                .toList();
+    }
+
     private String tail(int id) {
         String log = log(id);
         return log.length() > 4000 ? "..." + log.substring(log.length() - 4000) : log;

@@ -8,7 +8,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.conf.RaftProperties;
@@ -20,6 +23,7 @@ import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
+import org.slf4j.LoggerFactory;
 
 /**
  * How a Chronik cluster maps onto Ratis: one Raft group of every {@code [[peers]]} entry (all voters), the group id,
@@ -31,13 +35,16 @@ import org.apache.ratis.util.TimeDuration;
  *       membership changes.</li>
  *   <li>Peer id: the node id in decimal ("1", "2", ...); peer address: the peer's {@code raft} host:port.</li>
  *   <li>Storage: {@code <dataDir>/raft/<group uuid>/} ({@code current/} log and vote, {@code sm/} snapshots). It is
- *       formatted when that directory does not exist and recovered otherwise.</li>
+ *       formatted when that directory does not exist and recovered otherwise. {@code <dataDir>/raft} is kept
+ *       {@code rwx------} (owner only): the log and snapshots hold the cluster's admin API key.</li>
  * </ul>
  */
 final class RaftLayout {
 
     static final RaftGroupId GROUP_ID = RaftGroupId.valueOf(
             UUID.nameUUIDFromBytes("chronik-metadata".getBytes(StandardCharsets.UTF_8)));
+
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
 
     private RaftLayout() {
     }
@@ -57,6 +64,24 @@ final class RaftLayout {
         return RaftGroup.valueOf(GROUP_ID, peers);
     }
 
+    /**
+     * Creates {@code raftDir} with permissions {@code rwx------}, or makes an existing one owner-only (a directory
+     * made by an older version), saying so.
+     */
+    static void createOwnerOnly(Path raftDir) throws IOException {
+        if (!Files.isDirectory(raftDir)) {
+            Files.createDirectories(raftDir.getParent());
+            Files.createDirectory(raftDir, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+        }
+        Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(raftDir);
+        if (!permissions.equals(OWNER_ONLY)) {
+            Files.setPosixFilePermissions(raftDir, OWNER_ONLY);
+            LoggerFactory.getLogger(RaftLayout.class).warn("{} had permissions {}; changed them to rwx------ (owner "
+                    + "only): the Raft log holds the cluster's admin key", raftDir,
+                    PosixFilePermissions.toString(permissions));
+        }
+    }
+
     /** FORMAT for a node whose group directory does not exist yet, RECOVER after that. */
     static RaftStorage.StartupOption startupOption(Path raftDir) {
         return Files.isDirectory(raftDir.resolve(GROUP_ID.getUuid().toString()))
@@ -69,7 +94,7 @@ final class RaftLayout {
      * then gets the snapshot), so a long-dead node cannot make the log grow without bound.
      */
     static RaftProperties properties(RaftSettings raft, Path raftDir) throws IOException {
-        Files.createDirectories(raftDir);
+        createOwnerOnly(raftDir);
         RaftProperties p = new RaftProperties();
         ChronikRpcType.use(p);
         TransportSettings.setBindAddress(p, raft.bind().host(), raft.bind().port());

@@ -5,6 +5,7 @@ import io.chronik.common.ErrorCode;
 import io.chronik.config.ClusterConfig;
 import io.chronik.config.RaftSettings;
 import io.chronik.metadata.MetadataCommand;
+import io.chronik.metadata.MetadataCommand.InitializeAdminApiKey;
 import io.chronik.metadata.MetadataCommand.InitializeCluster;
 import io.chronik.metadata.MetadataCommand.RegisterBroker;
 import io.chronik.metadata.MetadataImage;
@@ -50,8 +51,10 @@ import org.slf4j.LoggerFactory;
  *       retry it) and logs "waiting for quorum" (at most once per 10 s).</li>
  *   <li>{@link #current} is the locally applied image with {@code controllerId} set to the current Raft leader
  *       (-1 when none): a follower's image may briefly lag the leader's, like a KRaft broker's.</li>
- *   <li>The Raft leader is the controller: it commits the cluster id once and fences/unfences brokers by the
- *       heartbeats Raft already exchanges ({@link BrokerLiveness}). Partition leader election on failure and ISR
+ *   <li>The Raft leader is the controller: it commits the cluster id and the cluster-wide admin API key once
+ *       (each while the image has none, so a cluster formed by an older version gets its key on the first leader
+ *       after the upgrade) and fences/unfences brokers by the heartbeats Raft already exchanges
+ *       ({@link BrokerLiveness}). Partition leader election on failure and ISR
  *       changes belong to replication and will be added as further commands.</li>
  * </ul>
  * Thread-safe. Listeners are called in order, one at a time, and must return quickly.
@@ -299,6 +302,9 @@ public final class RaftMetadataStore implements MetadataStore {
         if (image.clusterId().isEmpty()) {
             submitQuietly(new InitializeCluster(newClusterId()));
         }
+        if (image.adminApiKey().isEmpty()) {
+            submitQuietly(new InitializeAdminApiKey(newAdminApiKey()));
+        }
         Map<Integer, Long> silence = BrokerLiveness.silenceByNode(info.getRoleInfoProto());
         for (MetadataCommand change : BrokerLiveness.changes(image, nodeId, silence,
                 settings.brokerSessionTimeoutMs())) {
@@ -324,6 +330,16 @@ public final class RaftMetadataStore implements MetadataStore {
             id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         } while (id.startsWith("-"));
         return id;
+    }
+
+    /**
+     * The cluster's admin API key: 32 bytes from {@link SecureRandom} in URL-safe base64 without padding (43
+     * characters), like a standalone node's generated key.
+     */
+    static String newAdminApiKey() {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     private static void sleep(long ms) {

@@ -3,6 +3,8 @@ package io.chronik.admin;
 import io.chronik.metadata.MetadataImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -55,5 +57,22 @@ public final class ClusterAdminApiKey implements Consumer<MetadataImage>, Suppli
         }
         current = adopted;
         adopted.logAtStart(log);
+        notifyAll();
+    }
+
+    /**
+     * Blocks until this node knows the cluster's key, at most {@code timeout}; whether it does. A node that has just
+     * registered waits here for the first leader's key, so its "started" line comes after its key line.
+     */
+    public synchronized boolean awaitKnown(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (current == null) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return true;
     }
 }

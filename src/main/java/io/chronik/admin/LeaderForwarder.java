@@ -33,8 +33,8 @@ final class LeaderForwarder implements AutoCloseable {
     private final HttpClient http;
 
     /**
-     * @param adminAddresses where each node's admin API listens (by convention {@link
-     *                       ClusterMembers#conventionalAdminAddress}); empty for an unknown node
+     * @param adminAddresses where each node's admin API listens (the address it registered, else by convention:
+     *                       {@link ClusterMembers#adminAddress}); empty for an unknown node
      */
     LeaderForwarder(int selfId, IntFunction<Optional<HostPort>> adminAddresses) {
         this.selfId = selfId;
@@ -72,7 +72,8 @@ final class LeaderForwarder implements AutoCloseable {
         }
         if (response.statusCode() == 401) {
             return AdminResponse.error(401, leader + " rejected the forwarded X-API-Key; every node of a cluster "
-                    + "needs the same key (set CHRONIK_ADMIN_API_KEY on all of them)", leaderId);
+                    + "needs the same key (set the same CHRONIK_ADMIN_API_KEY on all of them, or on none to share the "
+                    + "cluster's generated key)", leaderId);
         }
         return new AdminResponse(response.statusCode(), response.body(), leaderId);
     }

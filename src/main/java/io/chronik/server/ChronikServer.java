@@ -25,6 +25,7 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -79,6 +80,7 @@ public final class ChronikServer implements AutoCloseable {
             opened.add(admin);
             metadata.registerBroker(new MetadataCommand.RegisterBroker(config.nodeId(), advertised.host(),
                     advertised.port(), null, adminAdvertised(config, advertised, admin)));
+            awaitClusterKey(config, adminKey);
             ReplicaManager replicas = new ReplicaManager(config, metadata, new KafkaRecordCompactor());
             opened.add(replicas);
             replicas.start();
@@ -111,6 +113,23 @@ public final class ChronikServer implements AutoCloseable {
         var clusterKey = new ClusterAdminApiKey(config.dataDir(), LOG);
         metadata.subscribe(clusterKey);
         return clusterKey;
+    }
+
+    /**
+     * Waits (at most {@code quorum_wait_ms}) until a cluster node knows the cluster's admin key, which the leader
+     * commits right after it is elected, so the key line comes before the "started" line scripts wait for.
+     */
+    private static void awaitClusterKey(ServerConfig config, Supplier<AdminApiKey> adminKey) {
+        if (!(adminKey instanceof ClusterAdminApiKey clusterKey)) {
+            return;
+        }
+        try {
+            if (!clusterKey.awaitKnown(Duration.ofMillis(config.cluster().orElseThrow().raft().quorumWaitMs()))) {
+                LOG.warn("The cluster's admin key is not committed yet; keyed admin requests answer 503 until it is");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**

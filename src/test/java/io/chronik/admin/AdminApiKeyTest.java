@@ -10,9 +10,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import io.chronik.metadata.MetadataImage;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 class AdminApiKeyTest {
 
@@ -92,5 +95,36 @@ class AdminApiKeyTest {
     @Test
     void toStringNeverShowsTheKey() {
         assertFalse(AdminApiKey.of("very-secret-key-123").toString().contains("very-secret"));
+    }
+
+    private static MetadataImage imageWithKey(String key) {
+        return new MetadataImage("c", 1, Map.of(), Map.of(), 0, Map.of(), key);
+    }
+
+    @Test
+    void aClusterNodeHasNoKeyUntilItsMetadataHoldsTheClusterKey() throws IOException {
+        var clusterKey = new ClusterAdminApiKey(dataDir, LoggerFactory.getLogger(AdminApiKeyTest.class));
+        clusterKey.accept(imageWithKey(""));
+        assertEquals(null, clusterKey.get());
+        assertFalse(Files.exists(keyFile()));
+
+        String key = "Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZmdoaWpr";
+        clusterKey.accept(imageWithKey(key));
+        assertEquals(AdminApiKey.Source.CLUSTER, clusterKey.get().source());
+        assertTrue(clusterKey.get().matches(key));
+        assertEquals(key + "\n", Files.readString(keyFile()));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile())));
+    }
+
+    @Test
+    void theClusterKeyReplacesAKeyTheNodeGeneratedForItselfBefore() throws IOException {
+        String own = AdminApiKey.resolve(Optional.empty(), dataDir).value();
+        var clusterKey = new ClusterAdminApiKey(dataDir, LoggerFactory.getLogger(AdminApiKeyTest.class));
+        String key = "Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZmdoaWpr";
+        clusterKey.accept(imageWithKey(key));
+        assertFalse(clusterKey.get().matches(own));
+        assertEquals(key + "\n", Files.readString(keyFile()));
+        assertEquals(AdminApiKey.Source.DATA_DIR, AdminApiKey.resolve(Optional.empty(), dataDir).source());
+        assertEquals(key, AdminApiKey.resolve(Optional.empty(), dataDir).value());
     }
 }

@@ -120,7 +120,8 @@ class LeaderForwardingTest {
         assertEquals(401, answer.status());
         assertTrue(answer.error().startsWith("the Raft leader (node 2) at 127.0.0.1:"), answer.error());
         assertTrue(answer.error().endsWith("rejected the forwarded X-API-Key; every node of a cluster needs the same "
-                + "key (set CHRONIK_ADMIN_API_KEY on all of them)"), answer.error());
+                + "key (set the same CHRONIK_ADMIN_API_KEY on all of them, or on none to share the cluster's generated "
+                + "key)"), answer.error());
     }
 
     @Test

@@ -541,7 +541,8 @@ public final class Partition implements LeaderReplica, FollowerReplica {
     }
 
     @Override
-    public FollowerRead readForFollower(int followerId, long fetchOffset, int maxBytes) throws IOException {
+    public FollowerRead readForFollower(int followerId, long fetchOffset, int maxBytes, boolean recordProgress)
+            throws IOException {
         FollowerProgress progress = followers;
         if (progress == null || closed) {
             throw new ChronikException(ErrorCode.NOT_LEADER_OR_FOLLOWER, "This server is not the leader of " + tp);
@@ -551,7 +552,7 @@ public final class Partition implements LeaderReplica, FollowerReplica {
             throw new OffsetOutOfRangeException("fetch offset " + fetchOffset + " of follower " + followerId
                     + " is outside [" + partitionLog.logStartOffset() + ", " + end + "] of " + tp);
         }
-        if (progress.onFetch(followerId, fetchOffset, end, System.currentTimeMillis())) {
+        if (recordProgress && progress.onFetch(followerId, fetchOffset, end, System.currentTimeMillis())) {
             maybeExpandIsr(progress, followerId, fetchOffset);
             maybeAdvanceHighWatermark();
         }

@@ -14,6 +14,7 @@ import io.chronik.metadata.MetadataCommand;
 import io.chronik.metadata.MetadataImage;
 import io.chronik.metadata.MetadataStore;
 import io.chronik.metadata.PartitionImage;
+import io.chronik.metadata.PartitionLeaderElection;
 import io.chronik.metadata.TopicConfig;
 import io.chronik.metadata.TopicConfigs;
 import io.chronik.metadata.TopicImage;
@@ -25,7 +26,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -303,6 +306,80 @@ public final class ReplicaManager implements ReplicaDirectory, AutoCloseable {
                 log.error("Retention of {} failed: {}", p.topicPartition(), e.toString());
             }
         }
+    }
+
+    /**
+     * Kafka's controlled shutdown, run before {@link #close} when a cluster node stops on purpose (SIGTERM): stops
+     * following leaders (so no leader adds this node back to an ISR), then commits, through Raft, the changes the
+     * controller would make once this node's broker is fenced — leadership of every partition this node leads moves
+     * to the next live ISR member (leader epoch + 1) and this node leaves every other ISR. Clients get
+     * {@code NOT_LEADER_OR_FOLLOWER} and move on at once instead of waiting {@code broker_session_timeout_ms} for the
+     * fence. A partition whose ISR is only this node keeps it as leader (as in Kafka, it is offline until the node
+     * returns). Bounded by {@code budget}; without a Raft leader, or when it runs out, the node just stops and the
+     * controller fences it as after a crash.
+     */
+    public void controlledShutdown(Duration budget) {
+        if (config.cluster().isEmpty() || closed) {
+            return;
+        }
+        fetchers.closeAndAwait(1000);
+        if (metadata.current().controllerId() == -1) {
+            log.info("Controlled shutdown skipped: no Raft leader; the controller will fence this node");
+            return;
+        }
+        int[] moved = new int[2];
+        // Passes until nothing is left: a leader's ISR expansion computed before our ChangeIsr was applied can still
+        // land after it (ChangeIsr is checked against the leader epoch only), so look again once things settled.
+        Thread worker = Thread.ofVirtual().name("chronik-controlled-shutdown").start(() -> {
+            try {
+                for (List<MetadataCommand> changes = shutdownChanges(); !changes.isEmpty();
+                        changes = shutdownChanges()) {
+                    for (MetadataCommand change : changes) {
+                        try {
+                            metadata.submit(change);
+                            moved[change instanceof MetadataCommand.ChangePartitionLeader ? 0 : 1]++;
+                        } catch (ChronikException e) {
+                            log.debug("Controlled shutdown: {} not applied: {}", change, e.getMessage());
+                        }
+                    }
+                    Thread.sleep(300);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try {
+            if (worker.join(budget)) {
+                log.info("Controlled shutdown: moved the leadership of {} partitions to other nodes and left {} ISRs",
+                        moved[0], moved[1]);
+            } else {
+                worker.interrupt();
+                log.warn("Controlled shutdown did not finish within {} ms; stopping anyway", budget.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** What the controller would commit if this node's broker were gone, for the partitions it leads or is in ISR of. */
+    private List<MetadataCommand> shutdownChanges() {
+        MetadataImage image = metadata.current();
+        int self = config.nodeId();
+        Set<Integer> others = new HashSet<>(image.brokers().keySet());
+        others.remove(self);
+        List<MetadataCommand> changes = new ArrayList<>();
+        for (TopicImage topic : image.topics().values()) {
+            for (PartitionImage p : topic.partitions()) {
+                if (p.leader() != self && !p.isr().contains(self)) {
+                    continue;
+                }
+                // Not a partition whose only ISR member is this node: it stays the leader (offline until it returns).
+                PartitionLeaderElection.reconcile(topic.name(), p, others, false)
+                        .filter(c -> !(c instanceof MetadataCommand.ChangePartitionLeader move && move.leader() == -1))
+                        .ifPresent(changes::add);
+            }
+        }
+        return changes;
     }
 
     /** Stops the retention scheduler and the cleaner, fails pending waiters, closes every log and the flusher. */

@@ -23,9 +23,13 @@ public interface LeaderReplica {
      * durably (its progress, which moves the high watermark and the ISR), then reads whole batches from
      * {@code fetchOffset} up to the log end offset — not only up to the high watermark.
      *
+     * @param recordProgress true for the first read of a fetch request; false when a parked (long-poll) fetch reads
+     *                       again: its progress is as of its arrival, so a fetch that was already waiting when the
+     *                       follower left the ISR (say, by a controlled shutdown) cannot add it back
      * @throws io.chronik.log.OffsetOutOfRangeException when {@code fetchOffset} is outside [log start, log end]
      */
-    FollowerRead readForFollower(int followerId, long fetchOffset, int maxBytes) throws IOException;
+    FollowerRead readForFollower(int followerId, long fetchOffset, int maxBytes, boolean recordProgress)
+            throws IOException;
 
     /** The end offset of {@code epoch} in this leader's log (KIP-101/279), empty when undefined. */
     Optional<PartitionLog.EpochEndOffset> endOffsetForEpoch(int epoch);

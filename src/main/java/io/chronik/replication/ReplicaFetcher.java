@@ -132,6 +132,11 @@ final class ReplicaFetcher {
         }
     }
 
+    /** Waits up to {@code ms} for the fetcher's thread to end after {@link #close}; false if it is still running. */
+    boolean awaitStopped(long ms) throws InterruptedException {
+        return thread.join(Duration.ofMillis(ms));
+    }
+
     private void run() {
         while (!closed) {
             try {

@@ -4,10 +4,12 @@ import io.chronik.common.TopicPartition;
 import io.chronik.config.HostPort;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
-import java.util.function.Supplier;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * The follower side of replication on one node: one {@link ReplicaFetcher} per leader node this node follows
@@ -89,14 +91,35 @@ public final class ReplicaFetcherManager implements AutoCloseable {
 
     @Override
     public void close() {
+        closeAndAwait(0);
+    }
+
+    /**
+     * Stops every fetcher and waits up to {@code waitMs} for their threads to end, so that no further fetch leaves
+     * this node (controlled shutdown: a leader must not see this node catch up again after it left the ISR).
+     */
+    public void closeAndAwait(long waitMs) {
+        List<ReplicaFetcher> stopping;
         lock.lock();
         try {
             closed = true;
-            fetchers.values().forEach(ReplicaFetcher::close);
+            stopping = List.copyOf(fetchers.values());
+            stopping.forEach(ReplicaFetcher::close);
             fetchers.clear();
             leaders.clear();
         } finally {
             lock.unlock();
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
+        try {
+            for (ReplicaFetcher f : stopping) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0 || !f.awaitStopped(left)) {
+                    break;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

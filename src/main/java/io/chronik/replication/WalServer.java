@@ -190,8 +190,10 @@ public final class WalServer implements AutoCloseable {
         watched.forEach(r -> r.watchReplication(signal));
         try {
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, fetch.maxWaitMs()));
+            boolean first = true;
             while (true) {
-                List<Part> parts = read(follower, fetch);
+                List<Part> parts = read(follower, fetch, first);
+                first = false;
                 boolean news = parts.stream().anyMatch(p -> p.error() != ErrorCode.NONE || p.recordsSize() > 0);
                 if (!news) {
                     news = hasNewHighWatermark(fetch, parts);
@@ -218,7 +220,8 @@ public final class WalServer implements AutoCloseable {
         return false;
     }
 
-    private List<Part> read(int follower, Fetch fetch) throws IOException {
+    /** Reads every partition of {@code fetch}; only the first read of a request records the follower's progress. */
+    private List<Part> read(int follower, Fetch fetch, boolean recordProgress) throws IOException {
         List<Part> parts = new ArrayList<>(fetch.partitions().size());
         long remaining = Math.max(1, fetch.maxBytes());
         for (PartitionFetch p : fetch.partitions()) {
@@ -230,7 +233,7 @@ public final class WalServer implements AutoCloseable {
             }
             try {
                 int limit = (int) Math.min(PARTITION_MAX_BYTES, remaining);
-                var read = replica.get().readForFollower(follower, p.fetchOffset(), limit);
+                var read = replica.get().readForFollower(follower, p.fetchOffset(), limit, recordProgress);
                 remaining = Math.max(0, remaining - read.slice().sizeInBytes());
                 parts.add(new Part(p.tp(), ErrorCode.NONE, read));
             } catch (OffsetOutOfRangeException e) {

@@ -47,6 +47,9 @@ public final class ChronikServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChronikServer.class);
 
+    /** Longest a stopping cluster node spends handing over its partitions before it closes anyway. */
+    private static final java.time.Duration CONTROLLED_SHUTDOWN_BUDGET = java.time.Duration.ofSeconds(5);
+
     private final List<AutoCloseable> resources;
     private final KafkaListener listener;
     private final AdminServer admin;
@@ -83,6 +86,9 @@ public final class ChronikServer implements AutoCloseable {
             awaitClusterKey(config, adminKey);
             ReplicaManager replicas = new ReplicaManager(config, metadata, new KafkaRecordCompactor());
             opened.add(replicas);
+            // Closed in reverse order: before the partitions close (the Kafka listener still answers), a cluster node
+            // hands its partition leadership over and leaves the ISRs (Kafka's controlled shutdown).
+            opened.add(() -> replicas.controlledShutdown(CONTROLLED_SHUTDOWN_BUDGET));
             replicas.start();
             GroupApis groups = GroupApis.start(replicas, metadata, config);
             opened.add(groups);

@@ -86,6 +86,28 @@ class ReplicationTest {
     }
 
     @Test
+    void controlledShutdownMovesLeadershipAndLeavesTheIsrsAtOnce() throws Exception {
+        cluster = new InProcessReplicas(dir, 3, 30_000, 2);
+        cluster.createTopic(3, Map.of());
+        await().atMost(Duration.ofSeconds(10)).until(() -> IntStream.range(0, 3)
+                .allMatch(p -> cluster.replica(p + 1, p).isLeader()));
+        int epoch = cluster.image(0).leaderEpoch();
+
+        cluster.node(1).controlledShutdown(Duration.ofSeconds(5));
+        // No fence, no lag timeout (30 s): the changes are committed before controlledShutdown returns.
+        assertEquals(2, cluster.image(0).leader(), "partition 0 (replicas 1,2,3) moves to the next ISR member");
+        assertEquals(epoch + 1, cluster.image(0).leaderEpoch());
+        assertEquals(List.of(2, 3), cluster.image(0).isr());
+        assertEquals(List.of(2, 3), cluster.image(1).isr());
+        assertEquals(List.of(3, 2), cluster.image(2).isr());
+        cluster.stop(1);
+
+        await().until(() -> cluster.replica(2, 0).isLeader());
+        assertEquals(ErrorCode.NONE, produce(cluster.replica(2, 0), InProcessReplicas.batch(0, 1), (short) -1),
+                "acks=all with min.insync.replicas=2 at once on the new leader");
+    }
+
+    @Test
     void followersRejectClientTrafficAndLeadersAcceptIt() throws Exception {
         cluster = new InProcessReplicas(dir, 3, 10_000, 2);
         cluster.createTopic(3, Map.of());

@@ -6,7 +6,7 @@ if [ ! -s "$DIR/pids" ]; then
     echo "No test cluster pids recorded (tests/cluster/pids); nothing to stop."
     exit 0
 fi
-pids=$(cat "$DIR/pids")
+pids=$(cat "$DIR/pids")  # line N: node N (start-node.sh replaces its line)
 for pid in $pids; do
     kill "$pid" 2>/dev/null || true
 done

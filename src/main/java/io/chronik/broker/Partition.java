@@ -104,12 +104,18 @@ public final class Partition implements LeaderReplica, FollowerReplica {
     /**
      * Wraps an opened log, rebuilding the producer state from its batches, in the role {@code image} gives.
      *
-     * @param maxLagMs {@code replica.lag.time.max.ms}
+     * @param maxLagMs               {@code replica.lag.time.max.ms}
+     * @param checkpointedHighWatermark the partition's high watermark from the replication offset checkpoint, or -1:
+     *                               a replicated partition starts at {@code min(it, recovered durable end)} (never
+     *                               below the log start), not at the log start until its ISR reports
      */
     static Partition open(TopicPartition tp, UUID topicId, int localId, PartitionLog partitionLog,
-            IsrUpdater isrUpdater, long maxLagMs, TopicConfig config, PartitionImage image) throws IOException {
-        long hw = image.replicas().size() > 1 ? partitionLog.logStartOffset()
-                : config.flushMessages() <= 1 ? partitionLog.durableEndOffset() : partitionLog.logEndOffset();
+            IsrUpdater isrUpdater, long maxLagMs, TopicConfig config, PartitionImage image,
+            long checkpointedHighWatermark) throws IOException {
+        long durableEnd = config.flushMessages() <= 1 ? partitionLog.durableEndOffset() : partitionLog.logEndOffset();
+        long hw = image.replicas().size() > 1
+                ? Math.max(partitionLog.logStartOffset(), Math.min(checkpointedHighWatermark, durableEnd))
+                : durableEnd;
         Partition p = new Partition(tp, topicId, localId, partitionLog, isrUpdater, maxLagMs, config, image, hw);
         p.rebuildProducerState();
         p.applyRole(image);

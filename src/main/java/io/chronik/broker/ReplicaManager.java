@@ -9,6 +9,7 @@ import io.chronik.log.LogCleaner;
 import io.chronik.log.LogFlusher;
 import io.chronik.log.PartitionLog;
 import io.chronik.log.RecordCompactor;
+import io.chronik.log.ReplicationOffsetCheckpoint;
 import io.chronik.metadata.LeaderElectionController;
 import io.chronik.metadata.MetadataCommand;
 import io.chronik.metadata.MetadataImage;
@@ -64,10 +65,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReplicaManager implements ReplicaDirectory, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReplicaManager.class);
+    /** How often high watermarks are checkpointed (Kafka's {@code replica.high.watermark.checkpoint.interval.ms}). */
+    private static final long HW_CHECKPOINT_INTERVAL_MS = 5000;
 
     private final ServerConfig config;
     private final MetadataStore metadata;
     private final Path logsDir;
+    /** High watermarks read from the replication offset checkpoint at start, taken by the partitions they open. */
+    private final Map<TopicPartition, ReplicationOffsetCheckpoint.Mark> checkpointedMarks;
+    private final ReentrantLock checkpointLock = new ReentrantLock();
+    private List<ReplicationOffsetCheckpoint.Mark> lastCheckpoint = List.of(); // guarded by checkpointLock
     private final LogFlusher flusher;
     private final LogCleaner cleaner;
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
@@ -85,6 +92,7 @@ public final class ReplicaManager implements ReplicaDirectory, AutoCloseable {
         this.metadata = metadata;
         this.logsDir = config.dataDir().resolve("logs");
         Files.createDirectories(logsDir);
+        this.checkpointedMarks = readHighWatermarkCheckpoint();
         this.flusher = new LogFlusher(config.kafka().flusherThreads());
         this.cleaner = new LogCleaner(flusher, compactor, Duration.ofMillis(config.logDefaults().cleanerIntervalMs()));
         this.retention = Executors.newSingleThreadScheduledExecutor(
@@ -112,6 +120,8 @@ public final class ReplicaManager implements ReplicaDirectory, AutoCloseable {
         reportStrayDirectories();
         long interval = config.logDefaults().retentionCheckIntervalMs();
         retention.scheduleWithFixedDelay(this::enforceRetention, interval, interval, TimeUnit.MILLISECONDS);
+        retention.scheduleWithFixedDelay(this::checkpointHighWatermarks, HW_CHECKPOINT_INTERVAL_MS,
+                HW_CHECKPOINT_INTERVAL_MS, TimeUnit.MILLISECONDS);
         long lagMax = config.replication().replicaLagTimeMaxMs();
         long isrCheck = Math.max(10, lagMax / 2);
         retention.scheduleWithFixedDelay(this::shrinkIsrs, isrCheck, isrCheck, TimeUnit.MILLISECONDS);
@@ -267,8 +277,10 @@ public final class ReplicaManager implements ReplicaDirectory, AutoCloseable {
         Path dir = logsDir.resolve(tp.topic() + "-" + tp.partition());
         try {
             PartitionLog partitionLog = PartitionLog.open(dir, LogConfigs.of(topicConfig), flusher);
+            ReplicationOffsetCheckpoint.Mark mark = checkpointedMarks.remove(tp);
+            long checkpointed = mark != null && mark.topicId().equals(topicId) ? mark.highWatermark() : -1;
             partitions.put(tp, Partition.open(tp, topicId, config.nodeId(), partitionLog, this::proposeIsr,
-                    config.replication().replicaLagTimeMaxMs(), topicConfig, image));
+                    config.replication().replicaLagTimeMaxMs(), topicConfig, image, checkpointed));
             log.debug("Opened partition {} in {}", tp, dir);
         } catch (IOException | RuntimeException e) {
             log.error("Cannot open the log of {} in {}; the partition is not served: {}", tp, dir, e.toString());
@@ -283,6 +295,46 @@ public final class ReplicaManager implements ReplicaDirectory, AutoCloseable {
             log.info("Deleted partition {}", p.topicPartition());
         } catch (IOException | RuntimeException e) {
             log.error("Cannot delete the log of {}: {}", p.topicPartition(), e.toString());
+        }
+    }
+
+    private Map<TopicPartition, ReplicationOffsetCheckpoint.Mark> readHighWatermarkCheckpoint() {
+        Path file = logsDir.resolve(ReplicationOffsetCheckpoint.FILE_NAME);
+        try {
+            Map<TopicPartition, ReplicationOffsetCheckpoint.Mark> marks = new ConcurrentHashMap<>();
+            ReplicationOffsetCheckpoint.read(file).forEach(m -> marks.put(new TopicPartition(m.topic(), m.partition()),
+                    m));
+            return marks;
+        } catch (IOException e) {
+            log.warn("Ignoring the high watermark checkpoint: {}; replicated partitions start at their log start "
+                    + "offset until their ISR reports", e.getMessage());
+            return new ConcurrentHashMap<>();
+        }
+    }
+
+    /**
+     * Writes every partition's high watermark to {@code logs/replication-offset-checkpoint} (Kafka's
+     * {@code replica.high.watermark.checkpoint.interval.ms}: every 5 s, and at close), when any has changed.
+     */
+    void checkpointHighWatermarks() {
+        checkpointLock.lock();
+        try {
+            List<ReplicationOffsetCheckpoint.Mark> marks = new ArrayList<>();
+            for (Partition p : partitions.values()) {
+                marks.add(new ReplicationOffsetCheckpoint.Mark(p.topicPartition().topic(),
+                        p.topicPartition().partition(), p.topicId(), p.highWatermark()));
+            }
+            marks.sort(java.util.Comparator.comparing(ReplicationOffsetCheckpoint.Mark::topic)
+                    .thenComparingInt(ReplicationOffsetCheckpoint.Mark::partition));
+            if (marks.equals(lastCheckpoint)) {
+                return;
+            }
+            ReplicationOffsetCheckpoint.write(logsDir.resolve(ReplicationOffsetCheckpoint.FILE_NAME), marks);
+            lastCheckpoint = marks;
+        } catch (IOException | RuntimeException e) {
+            log.warn("Cannot write the high watermark checkpoint in {}: {}", logsDir, e.toString());
+        } finally {
+            checkpointLock.unlock();
         }
     }
 
@@ -404,6 +456,7 @@ public final class ReplicaManager implements ReplicaDirectory, AutoCloseable {
         isrUpdates.shutdownNow();
         retention.shutdownNow();
         cleaner.close();
+        checkpointHighWatermarks();
         for (Partition p : partitions.values()) {
             try {
                 p.close();

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.chronik.common.ErrorCode;
 import io.chronik.log.BatchHeader;
+import io.chronik.log.ReplicationOffsetCheckpoint;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -105,6 +106,35 @@ class ReplicationTest {
         await().until(() -> cluster.replica(2, 0).isLeader());
         assertEquals(ErrorCode.NONE, produce(cluster.replica(2, 0), InProcessReplicas.batch(0, 1), (short) -1),
                 "acks=all with min.insync.replicas=2 at once on the new leader");
+    }
+
+    @Test
+    void restartedReplicasServeTheirCheckpointedHighWatermarkAtOnce() throws Exception {
+        cluster = new InProcessReplicas(dir, 3, 30_000, 2);
+        cluster.createTopic(1, Map.of());
+        await().until(() -> cluster.replica(1, 0).isLeader());
+        for (int i = 0; i < 10; i++) {
+            assertEquals(ErrorCode.NONE, produce(cluster.replica(1, 0), InProcessReplicas.batch(i, 1), (short) -1));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> IntStream.rangeClosed(1, 3)
+                .allMatch(n -> cluster.replica(n, 0).highWatermark() == 10));
+        // Written periodically (every 5 s), so a crash keeps it too, not only a clean stop.
+        Path checkpoint = dir.resolve("node2").resolve("logs").resolve(ReplicationOffsetCheckpoint.FILE_NAME);
+        await().atMost(Duration.ofSeconds(10)).until(() -> java.nio.file.Files.exists(checkpoint)
+                && ReplicationOffsetCheckpoint.read(checkpoint).equals(List.of(new ReplicationOffsetCheckpoint.Mark(
+                        InProcessReplicas.TOPIC, 0, cluster.replica(2, 0).topicId(), 10))));
+        for (int n = 1; n <= 3; n++) {
+            cluster.stop(n);
+        }
+
+        // A follower alone, its leader down: the HW it had, not the log start.
+        cluster.start(2);
+        assertEquals(10, cluster.replica(2, 0).highWatermark());
+        // The leader, with one ISR member still down (no report from it until the ISR shrinks): the same.
+        cluster.start(1);
+        assertEquals(10, cluster.replica(1, 0).highWatermark());
+        assertEquals(ErrorCode.NONE, produce(cluster.replica(1, 0), InProcessReplicas.batch(10, 1), (short) 1));
+        assertEquals(10, cluster.replica(1, 0).highWatermark(), "node 3 is still in the ISR and has not fetched");
     }
 
     @Test

@@ -37,12 +37,12 @@ final class AdminTarget {
      * @throws ConfigException when the key is not set, the config is invalid, or the address cannot be derived
      */
     AdminApiClient connect(Map<String, String> env) {
-        String key = env.get(KEY_VARIABLE);
-        if (key == null || key.isBlank()) {
+        String key = keyFrom(env.get(KEY_VARIABLE));
+        if (key == null) {
             throw new ConfigException(MISSING_KEY);
         }
         if (admin != null) {
-            return new AdminApiClient(null, parse(admin), key.strip());
+            return new AdminApiClient(null, parse(admin), key);
         }
         ServerConfig config = ServerConfigLoader.load(new CommandLineValues(configFile, null, null, null), env);
         HostPort bind = config.admin().bind();
@@ -52,7 +52,20 @@ final class AdminTarget {
         }
         String host = config.cluster().map(c -> c.self().kafka().host())
                 .orElse(ServerConfig.advertisedHostFor(bind.host()));
-        return new AdminApiClient("node " + config.nodeId(), new HostPort(host, bind.port()), key.strip());
+        return new AdminApiClient("node " + config.nodeId(), new HostPort(host, bind.port()), key);
+    }
+
+    /**
+     * The key in the variable's value, or null when blank. The guide's recipe
+     * {@code grep "Admin API key" <log> | awk '{print $NF}'} yields one line per start of the node when its log is
+     * appended to (restarts, {@code >> server.log}); the last line is the key of the node's latest start.
+     */
+    static String keyFrom(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        String[] lines = value.strip().split("\\s+");
+        return lines[lines.length - 1];
     }
 
     private static HostPort parse(String address) {

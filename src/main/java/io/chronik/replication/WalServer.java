@@ -2,6 +2,7 @@ package io.chronik.replication;
 
 import io.chronik.common.ErrorCode;
 import io.chronik.common.TopicPartition;
+import io.chronik.common.WakeupSignal;
 import io.chronik.config.HostPort;
 import io.chronik.log.LogSlice;
 import io.chronik.log.OffsetOutOfRangeException;
@@ -29,8 +30,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -186,7 +185,7 @@ public final class WalServer implements AutoCloseable {
         for (PartitionFetch p : fetch.partitions()) {
             replicas.leaderReplica(p.tp()).ifPresent(watched::add);
         }
-        var signal = new Signal();
+        var signal = new WakeupSignal();
         watched.forEach(r -> r.watchReplication(signal));
         try {
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, fetch.maxWaitMs()));
@@ -297,36 +296,5 @@ public final class WalServer implements AutoCloseable {
             }
         }
         acceptor.interrupt();
-    }
-
-    /** A wake-up flag that appends and high-watermark moves set; never blocks the signalling thread for long. */
-    static final class Signal implements Runnable {
-        private final ReentrantLock lock = new ReentrantLock();
-        private final Condition changed = lock.newCondition();
-        private boolean signalled;
-
-        @Override
-        public void run() {
-            lock.lock();
-            try {
-                signalled = true;
-                changed.signalAll();
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        void await(long nanos) throws InterruptedException {
-            lock.lock();
-            try {
-                long left = nanos;
-                while (!signalled && left > 0) {
-                    left = changed.awaitNanos(left);
-                }
-                signalled = false;
-            } finally {
-                lock.unlock();
-            }
-        }
     }
 }

@@ -4,6 +4,7 @@ import io.chronik.broker.Partition;
 import io.chronik.broker.ReplicaManager;
 import io.chronik.common.ChronikException;
 import io.chronik.common.TopicPartition;
+import io.chronik.common.WakeupSignal;
 import io.chronik.log.OffsetOutOfRangeException;
 import io.chronik.metadata.MetadataImage;
 import io.chronik.metadata.TopicImage;
@@ -13,12 +14,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.common.message.FetchRequestData;
-import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.FetchResponseData.FetchableTopicResponse;
 import org.apache.kafka.common.message.FetchResponseData.PartitionData;
+import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
@@ -147,7 +146,7 @@ final class FetchOperation {
     CompletableFuture<ApiMessage> readWhenAvailable(int minBytes, int maxWaitMs) {
         var future = new CompletableFuture<ApiMessage>();
         Thread.ofVirtual().name("chronik-fetch-wait").start(() -> {
-            var signal = new Signal();
+            var signal = new WakeupSignal();
             watched.forEach(p -> p.watchHighWatermark(signal));
             try {
                 long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxWaitMs);
@@ -169,36 +168,5 @@ final class FetchOperation {
             }
         });
         return future;
-    }
-
-    /** A wake-up flag a high-watermark advance sets (never blocks the advancing thread for long). */
-    private static final class Signal implements Runnable {
-        private final ReentrantLock lock = new ReentrantLock();
-        private final Condition changed = lock.newCondition();
-        private boolean signalled;
-
-        @Override
-        public void run() {
-            lock.lock();
-            try {
-                signalled = true;
-                changed.signalAll();
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        void await(long nanos) throws InterruptedException {
-            lock.lock();
-            try {
-                long left = nanos;
-                while (!signalled && left > 0) {
-                    left = changed.awaitNanos(left);
-                }
-                signalled = false;
-            } finally {
-                lock.unlock();
-            }
-        }
     }
 }

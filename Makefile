@@ -19,6 +19,7 @@ JAVA_ENV := source bin/lib/java.sh && chronik_find_java
 
 build:
 	$(JAVA_ENV) && $(MVN) package -DskipTests
+	bin/lib/cds-train.sh
 
 run: build
 	bin/chronik-server start $(ARGS)

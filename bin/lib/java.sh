@@ -20,10 +20,24 @@ chronik_java_major() {
     esac
 }
 
+# Prints the feature version of the JDK in directory $1: from its `release` file (instant), else by running java.
+chronik_jdk_major() {
+    local version
+    if [ -f "$1/release" ] && version=$(grep -m1 '^JAVA_VERSION=' "$1/release"); then
+        version=${version#JAVA_VERSION=\"}
+        version=${version%%\"*}
+        case "$version" in
+            1.*) version=${version#1.}; echo "${version%%.*}"; return 0 ;;
+            [0-9]*) version=${version%%[.+-]*}; echo "${version%%[!0-9]*}"; return 0 ;;
+        esac
+    fi
+    chronik_java_major "$1/bin/java"
+}
+
 chronik_java_ok() {
     local major
     [ -x "$1/bin/java" ] || return 1
-    major=$(chronik_java_major "$1/bin/java") || return 1
+    major=$(chronik_jdk_major "$1") || return 1
     [ -n "$major" ] && [ "$major" -ge "$CHRONIK_MIN_JAVA" ]
 }
 
@@ -35,7 +49,7 @@ chronik_find_java() {
     local best="" best_major=0 dir major
     for dir in /usr/lib/jvm/*; do
         [ -d "$dir" ] && [ -x "$dir/bin/java" ] || continue
-        major=$(chronik_java_major "$dir/bin/java") || continue
+        major=$(chronik_jdk_major "$dir") || continue
         [ -n "$major" ] || continue
         if [ "$major" -ge "$CHRONIK_MIN_JAVA" ] && [ "$major" -gt "$best_major" ]; then
             best=$dir best_major=$major

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Records the classes a Chronik server start loads into target/chronik.jsa (a dynamic CDS archive), so later
+# starts through bin/chronik-server skip most class loading and verification (about half the start-up time).
+# Run by `make build`: starts a throw-away standalone server on 127.0.0.1 (free ports, temp data dir), waits until
+# it serves, stops it with SIGTERM; the JVM writes the archive as it exits. Failing to train is not an error:
+# the launchers then start without an archive.
+set -uo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# shellcheck source=java.sh
+source "$ROOT/bin/lib/java.sh"
+chronik_find_java || exit 0
+archive="$ROOT/target/chronik.jsa"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+rm -f "$archive"
+CHRONIK_ADMIN_BIND=127.0.0.1:0 "$JAVA" -XX:ArchiveClassesAtExit="$archive" -Xlog:cds=off -Xlog:cds+dynamic=off \
+    -cp "$ROOT/target/chronik.jar:$ROOT/target/lib/*" io.chronik.cli.ChronikServerCli start \
+    --bind 127.0.0.1:0 --data-dir "$work/data" > "$work/log" 2>&1 &
+pid=$!
+for _ in $(seq 1 300); do
+    grep -q "started: Kafka listening" "$work/log" && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+done
+kill -TERM "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+if [ -f "$archive" ]; then
+    echo "CDS archive: $archive"
+else
+    echo "note: no CDS archive was written (start-up stays correct, only slower); see the server log:" >&2
+    tail -3 "$work/log" >&2
+fi
+exit 0

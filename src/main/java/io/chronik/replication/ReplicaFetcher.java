@@ -76,6 +76,8 @@ final class ReplicaFetcher {
     private DataInputStream in;
     private OutputStream out;
     private long backoffMs = 100;
+    /** Set after a failure was logged at INFO, until the next successful connection: one line per outage. */
+    private boolean inOutage;
 
     ReplicaFetcher(int nodeId, int leaderId, HostPort leaderAddress, String clusterId) {
         this.nodeId = nodeId;
@@ -153,8 +155,12 @@ final class ReplicaFetcher {
                 }
                 backoffMs = 100;
             } catch (IOException e) {
-                if (!closed) {
-                    log.info("Replication from node {} at {} interrupted: {}; retrying in {} ms", leaderId,
+                if (!closed && !inOutage) {
+                    log.info("Replication from node {} at {} interrupted: {}; retrying until it answers", leaderId,
+                            leaderAddress, e.toString());
+                    inOutage = true;
+                } else if (!closed) {
+                    log.debug("Replication from node {} at {} still failing: {}; retrying in {} ms", leaderId,
                             leaderAddress, e.toString(), backoffMs);
                 }
                 disconnect();
@@ -232,6 +238,7 @@ final class ReplicaFetcher {
             in = input;
             out = output;
             log.info("Replicating from node {} at {}", leaderId, leaderAddress);
+            inOutage = false;
         } catch (IOException e) {
             s.close();
             throw e;

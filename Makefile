@@ -4,7 +4,7 @@
 #   make run        build, then start a standalone server (bin/chronik-server start)
 #   make test       the whole test suite (mvn -B verify)
 #   make kafka-cli  install the Apache Kafka 4.4.0 command-line tools into .kafka-cli/
-#   make raft-conformance  Ratis's own test suites against Chronik's Raft transport (~4 min; not in `make test`)
+#   make raft-conformance  only Ratis's own test suites against Chronik's Raft transport (~3 min; part of `make test`)
 #   make cluster-start / cluster-stop  the local 3-node cluster of tests/cluster (docs/cluster.md)
 #   make clean      remove build output
 # MVN can be overridden, e.g. `make test MVN="mvn -B -o"` to stay offline.

@@ -1,5 +1,7 @@
 package io.chronik.metadata.raft.transport;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.ratis.RaftTestUtil;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
@@ -24,11 +26,25 @@ public class MiniRaftClusterWithChronikRpc extends MiniRaftCluster.RpcBase {
         }
     };
 
+    /**
+     * Properties of each suite class. Ratis's {@code Factory.Get.getProperties()} returns one static instance shared
+     * by every suite in the JVM (Ratis's build forks a JVM per test class); suites set properties such as their
+     * state-machine class on it, so a suite that ran earlier in the same JVM (InstallSnapshotFromLeaderTests's
+     * separate-snapshot-path state machine) broke the ones after it. Keyed by class, so a suite's tests still share
+     * theirs, as in Ratis.
+     */
+    private static final Map<Class<?>, RaftProperties> SUITE_PROPERTIES = new ConcurrentHashMap<>();
+
     /** Mixed into a suite's subclass to run it on this cluster. */
     public interface FactoryGet extends Factory.Get<MiniRaftClusterWithChronikRpc> {
         @Override
         default Factory<MiniRaftClusterWithChronikRpc> getFactory() {
             return FACTORY;
+        }
+
+        @Override
+        default RaftProperties getProperties() {
+            return SUITE_PROPERTIES.computeIfAbsent(getClass(), c -> new RaftProperties());
         }
     }
 

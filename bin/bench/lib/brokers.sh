@@ -234,12 +234,6 @@ start_kafka_cluster() { start_kafka_nodes "$1" 3 "$ROOT/config/bench/kafka-clust
 
 # Signals every server first, then waits: a Kafka node stopped alone waits for the quorum of the others.
 stop_brokers() {
-    local pid
-    for pid in "${BROKER_PIDS[@]}"; do
-        kill "$pid" 2>/dev/null || true
-    done
-    for pid in "${BROKER_PIDS[@]}"; do
-        stop_pid "$pid"
-    done
+    stop_pids_together "${BROKER_PIDS[@]}"
     BROKER_PIDS=()
 }

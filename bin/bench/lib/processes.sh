@@ -57,14 +57,19 @@ stop_pid() {
     wait "$pid" 2>/dev/null || true
 }
 
-stop_all_started() {
+# Signals every given pid first, then waits for each (stop_pid), so processes that wait for each other stop together.
+stop_pids_together() {
     local pid
-    for pid in "${BENCH_PIDS[@]}"; do
+    for pid in "$@"; do
         kill "$pid" 2>/dev/null || true
     done
-    for pid in "${BENCH_PIDS[@]}"; do
+    for pid in "$@"; do
         stop_pid "$pid"
     done
+}
+
+stop_all_started() {
+    stop_pids_together "${BENCH_PIDS[@]}"
     BENCH_PIDS=()
 }
 

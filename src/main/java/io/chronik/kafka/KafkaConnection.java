@@ -1,7 +1,9 @@
 package io.chronik.kafka;
 
+import io.chronik.log.FlushDeferral;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -32,10 +34,20 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * A protocol violation (bad size, unknown or unserved API or version, unparseable request) closes the connection at
  * once with one WARN line; a clean end of input lets the writer send what is pending first.
+ *
+ * <p>Group commit across pipelined requests: the reader holds a {@link FlushDeferral} open, so the produce requests it
+ * has already received are all appended before their partitions are forced; it releases the held forces as soon as
+ * the next request has not fully arrived (or before any other request, or a full response queue), so a waiting
+ * produce is never delayed by a read that blocks.
  */
 final class KafkaConnection {
 
     static final int MAX_IN_FLIGHT = 100;
+    /**
+     * Most produce requests whose forces one {@link FlushDeferral} holds back: a client pipelining more than this shares
+     * a force per this many requests (Kafka's producer keeps at most 5 in flight by default).
+     */
+    static final int MAX_DEFERRED_REQUESTS = 8;
     private static final Logger LOG = LoggerFactory.getLogger(KafkaConnection.class);
 
     /** A response to send in turn: its header fields, the future body, and the request that builds errors. */
@@ -45,6 +57,8 @@ final class KafkaConnection {
     private static final Pending END_OF_INPUT = new Pending(0, null, (short) 0, null, null);
 
     private final SocketChannel socket;
+    /** The socket's stream view, only for {@code available()} (bytes received but not read yet). */
+    private final InputStream input;
     private final InetSocketAddress peer;
     private final RequestDecoder decoder;
     private final ApiRegistry registry;
@@ -58,6 +72,7 @@ final class KafkaConnection {
     KafkaConnection(SocketChannel socket, ApiRegistry registry, int maxRequestBytes, Runnable onClose)
             throws IOException {
         this.socket = socket;
+        this.input = socket.socket().getInputStream();
         this.peer = (InetSocketAddress) socket.getRemoteAddress();
         this.registry = registry;
         this.decoder = new RequestDecoder(registry);
@@ -71,10 +86,16 @@ final class KafkaConnection {
     }
 
     private void readLoop() {
-        try {
+        try (FlushDeferral deferral = FlushDeferral.open()) {
+            int deferredRequests = 0;
             while (!closed.get()) {
-                ByteBuffer frame = readFrame();
+                if (deferredRequests >= MAX_DEFERRED_REQUESTS) {
+                    deferral.release();
+                    deferredRequests = 0;
+                }
+                ByteBuffer frame = readFrame(deferral);
                 if (frame == null) {
+                    deferral.release();
                     inFlight.put(END_OF_INPUT);
                     return;
                 }
@@ -86,11 +107,21 @@ final class KafkaConnection {
                     }
                     case RequestDecoder.UnsupportedApiVersions u -> {
                         ApiVersionsHandler apiVersions = (ApiVersionsHandler) registry.handler(ApiKeys.API_VERSIONS);
-                        inFlight.put(new Pending(u.correlationId(), ApiKeys.API_VERSIONS, (short) 0, null,
-                                CompletableFuture.completedFuture(apiVersions.unsupportedVersionResponse())));
+                        enqueue(new Pending(u.correlationId(), ApiKeys.API_VERSIONS, (short) 0, null,
+                                CompletableFuture.completedFuture(apiVersions.unsupportedVersionResponse())), deferral);
                     }
-                    case RequestDecoder.Decoded d -> inFlight.put(new Pending(d.kafkaRequest().header().correlationId(),
-                            d.kafkaRequest().apiKey(), d.kafkaRequest().apiVersion(), d.request(), invoke(d)));
+                    case RequestDecoder.Decoded d -> {
+                        ApiKeys api = d.kafkaRequest().apiKey();
+                        if (api == ApiKeys.PRODUCE) {
+                            deferredRequests++;
+                        } else {
+                            // Only produce handlers are known never to block the reader; release before any other.
+                            deferral.release();
+                            deferredRequests = 0;
+                        }
+                        enqueue(new Pending(d.kafkaRequest().header().correlationId(), api,
+                                d.kafkaRequest().apiVersion(), d.request(), invoke(d)), deferral);
+                    }
                 }
             }
         } catch (FrameException e) {
@@ -101,6 +132,14 @@ final class KafkaConnection {
         } catch (IOException e) {
             LOG.debug("Kafka connection from {} failed while reading: {}", peer, e.toString());
             close();
+        }
+    }
+
+    /** Queues {@code pending} for the writer; releases the held forces first when the queue is full (it may block). */
+    private void enqueue(Pending pending, FlushDeferral deferral) throws InterruptedException {
+        if (!inFlight.offer(pending)) {
+            deferral.release();
+            inFlight.put(pending);
         }
     }
 
@@ -121,9 +160,13 @@ final class KafkaConnection {
         }
     }
 
-    /** Reads one frame; null at a clean end of input (between frames). */
-    private ByteBuffer readFrame() throws IOException {
+    /**
+     * Reads one frame; null at a clean end of input (between frames). Releases {@code deferral} before a read that
+     * could block: when the size or the rest of the frame has not arrived yet.
+     */
+    private ByteBuffer readFrame(FlushDeferral deferral) throws IOException {
         ByteBuffer size = ByteBuffer.allocate(4);
+        releaseUnlessReceived(deferral, size.capacity());
         if (!readFully(size, true)) {
             return null;
         }
@@ -132,9 +175,17 @@ final class KafkaConnection {
             throw new FrameException("request size " + n + " is outside 1-" + maxRequestBytes
                     + " bytes (socket.request.max.bytes)");
         }
+        releaseUnlessReceived(deferral, n);
         ByteBuffer frame = ByteBuffer.allocate(n);
         readFully(frame, false);
         return frame.flip();
+    }
+
+    /** Releases {@code deferral} unless {@code bytes} are already in the socket's receive buffer. */
+    private void releaseUnlessReceived(FlushDeferral deferral, int bytes) throws IOException {
+        if (!deferral.isEmpty() && input.available() < bytes) {
+            deferral.release();
+        }
     }
 
     private boolean readFully(ByteBuffer buf, boolean endAllowed) throws IOException {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -23,7 +24,9 @@ import java.util.stream.Stream;
  * policy ({@code flush.messages <= 1}) an append is durable, and may be acknowledged, once {@link #awaitDurable}
  * returned true: the shared {@link LogFlusher} has forced the segment (and any rolled segment before it) past the
  * offset. Under a relaxed policy the flusher forces every {@code flush.messages} offsets or {@code flush.ms}, and
- * {@code awaitDurable} does not wait. {@link #durableEndOffset()} always reports what was really forced.
+ * {@code awaitDurable} does not wait. {@link #durableEndOffset()} always reports what was really forced. An append
+ * made while its thread holds an open {@link FlushDeferral} queues its force when the deferral releases, so that
+ * pipelined requests share it.
  *
  * <p>Segment deletion (retention, DeleteRecords, truncation, compaction) renames the files to {@code *.deleted} and
  * closes and removes them after the flusher's file delete delay, so a {@link LogSlice} handed out just before stays
@@ -40,6 +43,12 @@ import java.util.stream.Stream;
  */
 public final class PartitionLog implements Closeable {
 
+    /**
+     * How long {@link #awaitDurable} leaves queueing a force to an open {@link FlushDeferral} on another thread that
+     * holds this log, before queueing it itself (a safety net: holders release before they could block).
+     */
+    static final Duration HELD_FLUSH_WAIT = Duration.ofMillis(20);
+
     /** Result of an append: the offsets the broker stamped into the batch. */
     public record AppendResult(long baseOffset, long lastOffset, long maxTimestamp, long logStartOffset) {}
 
@@ -53,6 +62,8 @@ public final class PartitionLog implements Closeable {
     private final LogFlusher flusher;
     private final LeaderEpochCache epochs;
     private final ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
+    /** Open {@link FlushDeferral}s holding back a flush request of this log. */
+    private final AtomicInteger heldFlushes = new AtomicInteger();
     private final ReentrantLock appendLock = new ReentrantLock();
     private final GroupCommit groupCommit;
     private final DurableOffset durable;
@@ -142,7 +153,12 @@ public final class PartitionLog implements Closeable {
             appendLock.unlock();
         }
         if (flushNeeded) {
-            flusher.requestFlush(this);
+            FlushDeferral deferral = FlushDeferral.current();
+            if (deferral != null) {
+                deferral.hold(this);
+            } else {
+                flusher.requestFlush(this);
+            }
         }
         return result;
     }
@@ -204,7 +220,8 @@ public final class PartitionLog implements Closeable {
     /**
      * Blocks until every offset below {@code endOffset} is durable under this log's flush policy (group commit:
      * concurrent callers share one {@code force()}), or the timeout passes. With a relaxed policy
-     * ({@code flush.messages > 1}) this returns at once. Returns false on timeout.
+     * ({@code flush.messages > 1}) this returns at once. Returns false on timeout. Releases the calling thread's open
+     * {@link FlushDeferral} first, so a holder never waits for its own held-back force.
      *
      * @throws IOException when a force of this log failed (the disk is no longer trustworthy)
      */
@@ -213,8 +230,37 @@ public final class PartitionLog implements Closeable {
         if (!config.syncEveryAppend() || durable.value() >= endOffset) {
             return true;
         }
+        FlushDeferral own = FlushDeferral.current();
+        if (own != null) {
+            own.release();
+        }
+        long timeoutNanos = timeout.toNanos();
+        if (heldFlushes.get() > 0) {
+            // A deferral on another thread will queue the force when it releases; ask ourselves only if it does not.
+            long start = System.nanoTime();
+            if (durable.await(endOffset, Math.min(timeoutNanos, HELD_FLUSH_WAIT.toNanos()))) {
+                return true;
+            }
+            timeoutNanos -= System.nanoTime() - start;
+        }
         flusher.requestFlush(this);
-        return durable.await(endOffset, timeout.toNanos());
+        return durable.await(endOffset, Math.max(0, timeoutNanos));
+    }
+
+    /** Under an open {@link FlushDeferral} on another thread: one more holder will queue this log's force. */
+    void holdFlush() {
+        heldFlushes.incrementAndGet();
+    }
+
+    /** How many open deferrals hold a flush request of this log (tests). */
+    int heldFlushCount() {
+        return heldFlushes.get();
+    }
+
+    /** A holder releases: queues the force it held back. */
+    void releaseHeldFlush() {
+        heldFlushes.decrementAndGet();
+        flusher.requestFlush(this);
     }
 
     boolean markFlushQueued() {

@@ -1,17 +1,23 @@
 package io.chronik.kafka;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.chronik.common.ChronikException;
 import io.chronik.common.ErrorCode;
 import io.chronik.config.HostPort;
+import io.chronik.log.LogConfig;
+import io.chronik.log.LogFlusher;
+import io.chronik.log.PartitionLog;
 import io.chronik.testing.RawKafkaConnection;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -19,6 +25,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.ApiVersionsResponseData.ApiVersion;
@@ -27,11 +34,15 @@ import org.apache.kafka.common.message.CreateTopicsRequestData.CreatableTopic;
 import org.apache.kafka.common.message.CreateTopicsResponseData;
 import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.MetadataResponseData;
+import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The connection core against handlers defined here: ordering, ApiVersions, error replies, no-response requests. */
 class KafkaConnectionTest {
@@ -197,6 +208,41 @@ class KafkaConnectionTest {
             release.complete(null);
             for (int id = 0; id < n; id++) {
                 assertEquals(id, c.receive(ApiKeys.METADATA, v).correlationId());
+            }
+        }
+    }
+
+    @Test
+    void forcesHeldForPipelinedProducesAreReleasedWhenTheNextRequestHasNotFullyArrived(@TempDir Path dir)
+            throws Exception {
+        try (LogFlusher flusher = new LogFlusher(1);
+                PartitionLog log = PartitionLog.open(dir.resolve("t-0"), LogConfig.DEFAULT, flusher)) {
+            // Appends on the reader thread, like the produce handler; nobody waits for durability, so only the
+            // reader's release of its flush deferral can get these appends forced.
+            FakeHandler produce = new FakeHandler(ApiKeys.PRODUCE, r -> {
+                try {
+                    log.append(MemoryRecords.withRecords(Compression.NONE,
+                            new SimpleRecord(("r" + r.header().correlationId()).getBytes())).buffer(), 0, -1);
+                } catch (IOException e) {
+                    return CompletableFuture.failedFuture(e);
+                }
+                return CompletableFuture.completedFuture(null);
+            });
+            try (RawKafkaConnection c = serve(produce)) {
+                short v = ApiKeys.PRODUCE.latestVersion(false);
+                var body = new ProduceRequestData().setAcks((short) 0).setTimeoutMs(1000);
+                byte[] first = RawKafkaConnection.frame(ApiKeys.PRODUCE, v, 1, body);
+                byte[] second = RawKafkaConnection.frame(ApiKeys.PRODUCE, v, 2, body);
+                byte[] third = RawKafkaConnection.frame(ApiKeys.PRODUCE, v, 3, body);
+                // two whole requests and the first half of a third in one write: the reader appends both, then must
+                // release the held force before it blocks on the rest of the third
+                ByteBuffer burst = ByteBuffer.allocate(first.length + second.length + third.length / 2)
+                        .put(first).put(second).put(third, 0, third.length / 2);
+                c.sendBytes(burst.array());
+                await().atMost(TIMEOUT).until(() -> log.durableEndOffset() == 2);
+                assertEquals(2, log.logEndOffset());
+                c.sendBytes(Arrays.copyOfRange(third, third.length / 2, third.length));
+                await().atMost(TIMEOUT).until(() -> log.durableEndOffset() == 3);
             }
         }
     }

@@ -11,7 +11,6 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.ProduceResponseData.BatchIndexAndErrorMessage;
 import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import org.apache.kafka.common.record.internal.Record;
@@ -26,8 +25,9 @@ import org.apache.kafka.common.utils.internals.CloseableIterator;
  * exactly one magic-v2 batch (no ZSTD before v7), baseOffset 0, size within {@code max.message.bytes}, a valid
  * CRC-32C, {@code lastOffsetDelta + 1 == count > 0}, no control batch, a sequence for idempotent batches, and per
  * record: a key on compacted topics and, on CreateTime topics, a timestamp within
- * [now - {@code message.timestamp.before.max.ms}, now + {@code message.timestamp.after.max.ms}]. Compressed batches
- * are decompressed for the per-record checks (keys and values skipped).
+ * [now - {@code message.timestamp.before.max.ms}, now + {@code message.timestamp.after.max.ms}]. The records of an
+ * uncompressed batch are read in place by a {@link RecordCursor}, which allocates nothing per record; compressed
+ * batches are decompressed for the per-record checks (keys and values skipped).
  *
  * <p>One deliberate difference: Kafka rewrites a batch whose inner record offsets are not 0..n-1 (old clients);
  * Chronik stores batches verbatim and rejects such a batch with INVALID_RECORD. Every client since Kafka 0.11
@@ -79,12 +79,13 @@ final class BatchValidator {
             if (batchError != null) {
                 return batchError;
             }
-            Outcome.Invalid recordError = validateRecords(batch, tp, config, now);
+            ByteBuffer buffer = records.buffer();
+            BatchHeader header = BatchHeader.read(buffer);
+            Outcome.Invalid recordError = validateRecords(batch, header, buffer, tp, config, now);
             if (recordError != null) {
                 return recordError;
             }
-            ByteBuffer buffer = records.buffer();
-            return new Outcome.Valid(buffer, BatchHeader.read(buffer), batch.isTransactional());
+            return new Outcome.Valid(buffer, header, batch.isTransactional());
         } catch (ApiException e) {
             return new Outcome.Invalid(Errors.forException(e), e.getMessage());
         } catch (KafkaException e) {
@@ -120,61 +121,110 @@ final class BatchValidator {
         return null;
     }
 
-    private static Outcome.Invalid validateRecords(MutableRecordBatch batch, TopicPartition tp, TopicConfig config,
-            long now) {
-        List<BatchIndexAndErrorMessage> errors = new ArrayList<>(0);
-        boolean timestampError = false;
-        int index = 0;
-        try (CloseableIterator<Record> it = batch.isCompressed()
-                ? batch.skipKeyValueIterator(BufferSupplier.NO_CACHING)
-                : batch.streamingIterator(BufferSupplier.NO_CACHING)) {
-            while (it.hasNext()) {
-                Record record = it.next();
-                if (record.offset() != batch.baseOffset() + index) {
-                    return new Outcome.Invalid(Errors.INVALID_RECORD, "Record " + index + " of the batch for " + tp
-                            + " has offset delta " + (record.offset() - batch.baseOffset())
-                            + "; Chronik requires inner offsets 0..n-1");
+    private static Outcome.Invalid validateRecords(MutableRecordBatch batch, BatchHeader header, ByteBuffer buffer,
+            TopicPartition tp, TopicConfig config, long now) {
+        var errors = new RecordErrors(header.isLogAppendTime(), tp, config, now);
+        if (batch.isCompressed()) {
+            int index = 0;
+            try (CloseableIterator<Record> it = batch.skipKeyValueIterator(BufferSupplier.NO_CACHING)) {
+                while (it.hasNext()) {
+                    Record record = it.next();
+                    if (record.offset() != index) {
+                        return offsetsNotSequential(tp, index, record.offset());
+                    }
+                    errors.check(index, record.hasKey(), record.timestamp(), record);
+                    index++;
                 }
-                String keyError = config.compact() && !record.hasKey()
-                        ? "Compacted topic cannot accept message without key in topic partition " + tp : null;
-                String timestampProblem = keyError == null ? timestampProblem(batch, record, config, now) : null;
-                if (keyError != null || timestampProblem != null) {
-                    timestampError |= timestampProblem != null;
-                    errors.add(new BatchIndexAndErrorMessage().setBatchIndex(index)
-                            .setBatchIndexErrorMessage(keyError != null ? keyError : timestampProblem));
+            }
+            if (index != header.recordCount()) {
+                throw new InvalidRecordException("Record batch for " + tp + " declares " + header.recordCount()
+                        + " records but holds " + index);
+            }
+        } else {
+            var cursor = new RecordCursor(buffer, header.recordCount(), header.baseTimestamp(),
+                    header.isLogAppendTime(), header.maxTimestamp());
+            for (int index = 0; cursor.hasNext(); index++) {
+                cursor.next();
+                if (cursor.offsetDelta() != index) {
+                    return offsetsNotSequential(tp, index, cursor.offsetDelta());
                 }
-                index++;
+                errors.check(index, cursor.hasKey(), cursor.timestamp(), cursor);
             }
         }
-        if (index != batch.countOrNull()) {
-            throw new InvalidRecordException("Record batch for " + tp + " declares " + batch.countOrNull()
-                    + " records but holds " + index);
-        }
-        if (errors.isEmpty()) {
-            return null;
-        }
-        if (timestampError) {
-            return new Outcome.Invalid(Errors.INVALID_TIMESTAMP,
-                    "One or more records have been rejected due to invalid timestamp", errors);
-        }
-        return new Outcome.Invalid(Errors.INVALID_RECORD, "One or more records have been rejected due to "
-                + errors.size() + " record errors in total, and only showing the first three errors at most: "
-                + errors.subList(0, Math.min(errors.size(), 3)).stream()
-                        .map(BatchIndexAndErrorMessage::batchIndexErrorMessage).toList(), errors);
+        return errors.outcome();
     }
 
-    private static String timestampProblem(RecordBatch batch, Record record, TopicConfig config, long now) {
-        if (!config.logAppendTime() && record.timestamp() != RecordBatch.NO_TIMESTAMP) {
-            long diff = now - record.timestamp();
-            if (diff > config.timestampBeforeMaxMs() || -diff > config.timestampAfterMaxMs()) {
-                return "Timestamp " + record.timestamp() + " of message with offset " + record.offset()
-                        + " is out of range. The timestamp should be within [" + (now - config.timestampBeforeMaxMs())
-                        + ", " + (now + config.timestampAfterMaxMs()) + "]";
-            }
-        } else if (batch.timestampType() == TimestampType.LOG_APPEND_TIME) {
-            return "Invalid timestamp type in message " + record
-                    + ". Producer should not set timestamp type to LogAppendTime.";
+    /** The batch's baseOffset is 0 by now, so a record's offset is its offset delta. */
+    private static Outcome.Invalid offsetsNotSequential(TopicPartition tp, int index, long offsetDelta) {
+        return new Outcome.Invalid(Errors.INVALID_RECORD, "Record " + index + " of the batch for " + tp
+                + " has offset delta " + offsetDelta + "; Chronik requires inner offsets 0..n-1");
+    }
+
+    /**
+     * The per-record errors of one batch, collected the way {@code LogValidator} does: every record is checked and
+     * every error reported; a missing key on a compacted topic hides that record's timestamp error.
+     */
+    private static final class RecordErrors {
+        private final boolean logAppendTimeBatch;
+        private final TopicPartition tp;
+        private final TopicConfig config;
+        private final long now;
+        private final List<BatchIndexAndErrorMessage> errors = new ArrayList<>(0);
+        private boolean timestampError;
+
+        RecordErrors(boolean logAppendTimeBatch, TopicPartition tp, TopicConfig config, long now) {
+            this.logAppendTimeBatch = logAppendTimeBatch;
+            this.tp = tp;
+            this.config = config;
+            this.now = now;
         }
-        return null;
+
+        /**
+         * Checks record {@code index} (its offset is its index); {@code record} names it in an error message by its
+         * {@code toString()}.
+         */
+        void check(int index, boolean hasKey, long timestamp, Object record) {
+            if (config.compact() && !hasKey) {
+                errors.add(new BatchIndexAndErrorMessage().setBatchIndex(index).setBatchIndexErrorMessage(
+                        "Compacted topic cannot accept message without key in topic partition " + tp));
+                return;
+            }
+            String timestampProblem = timestampProblem(index, timestamp, record);
+            if (timestampProblem != null) {
+                timestampError = true;
+                errors.add(new BatchIndexAndErrorMessage().setBatchIndex(index)
+                        .setBatchIndexErrorMessage(timestampProblem));
+            }
+        }
+
+        private String timestampProblem(long offset, long timestamp, Object record) {
+            if (!config.logAppendTime() && timestamp != RecordBatch.NO_TIMESTAMP) {
+                long diff = now - timestamp;
+                if (diff > config.timestampBeforeMaxMs() || -diff > config.timestampAfterMaxMs()) {
+                    return "Timestamp " + timestamp + " of message with offset " + offset
+                            + " is out of range. The timestamp should be within ["
+                            + (now - config.timestampBeforeMaxMs()) + ", " + (now + config.timestampAfterMaxMs())
+                            + "]";
+                }
+            } else if (logAppendTimeBatch) {
+                return "Invalid timestamp type in message " + record
+                        + ". Producer should not set timestamp type to LogAppendTime.";
+            }
+            return null;
+        }
+
+        Outcome.Invalid outcome() {
+            if (errors.isEmpty()) {
+                return null;
+            }
+            if (timestampError) {
+                return new Outcome.Invalid(Errors.INVALID_TIMESTAMP,
+                        "One or more records have been rejected due to invalid timestamp", errors);
+            }
+            return new Outcome.Invalid(Errors.INVALID_RECORD, "One or more records have been rejected due to "
+                    + errors.size() + " record errors in total, and only showing the first three errors at most: "
+                    + errors.subList(0, Math.min(errors.size(), 3)).stream()
+                            .map(BatchIndexAndErrorMessage::batchIndexErrorMessage).toList(), errors);
+        }
     }
 }

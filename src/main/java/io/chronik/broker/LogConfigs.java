@@ -23,6 +23,7 @@ final class LogConfigs {
                 topic.delete(),
                 topic.minCleanableDirtyRatio(),
                 topic.minCompactionLagMs(),
-                topic.deleteRetentionMs());
+                topic.deleteRetentionMs(),
+                topic.preallocate());
     }
 }

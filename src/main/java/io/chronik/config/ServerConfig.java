@@ -127,6 +127,8 @@ public record ServerConfig(
      * @param retentionCheckIntervalMs   how often retention and time-based segment rolls run
      * @param cleanerIntervalMs          pause between two rounds of the log cleaner over the compacted logs
      *                                   (Kafka's {@code log.cleaner.backoff.ms})
+     * @param preallocate                default {@code preallocate} (Kafka's {@code log.preallocate}); true in
+     *                                   Chronik, false in Kafka: a zero-filled segment makes each fsync cheaper
      */
     public record LogDefaults(
             int segmentBytes,
@@ -137,11 +139,19 @@ public record ServerConfig(
             long flushMs,
             int messageMaxBytes,
             long retentionCheckIntervalMs,
-            long cleanerIntervalMs) {
+            long cleanerIntervalMs,
+            boolean preallocate) {
 
         public static final LogDefaults DEFAULT = new LogDefaults(
                 1 << 30, 7L * 24 * 3600 * 1000, 7L * 24 * 3600 * 1000, -1, 1, Long.MAX_VALUE, 1048588, 300_000,
-                15_000);
+                15_000, true);
+
+        /** The defaults with {@code preallocate} at its default (true); for callers written before it existed. */
+        public LogDefaults(int segmentBytes, long segmentMs, long retentionMs, long retentionBytes, long flushMessages,
+                long flushMs, int messageMaxBytes, long retentionCheckIntervalMs, long cleanerIntervalMs) {
+            this(segmentBytes, segmentMs, retentionMs, retentionBytes, flushMessages, flushMs, messageMaxBytes,
+                    retentionCheckIntervalMs, cleanerIntervalMs, true);
+        }
     }
 
     /**

@@ -64,7 +64,7 @@ public final class ServerConfigLoader {
         Optional<TomlSection> logTable = file.flatMap(f -> f.table("log"));
         logTable.ifPresent(l -> l.rejectUnknownKeys("segment_bytes", "segment_ms", "retention_ms", "retention_bytes",
                 "flush_messages", "flush_ms", "message_max_bytes", "retention_check_interval_ms",
-                "cleaner_interval_ms"));
+                "cleaner_interval_ms", "preallocate"));
 
         Optional<TomlSection> groupsTable = file.flatMap(f -> f.table("groups"));
         groupsTable.ifPresent(g -> g.rejectUnknownKeys("offsets_topic_partitions", "initial_rebalance_delay_ms",
@@ -230,7 +230,8 @@ public final class ServerConfigLoader {
                 log.integer("flush_ms", 0, Long.MAX_VALUE).orElse(d.flushMs()),
                 log.intValue("message_max_bytes", 1, Integer.MAX_VALUE).orElse(d.messageMaxBytes()),
                 log.integer("retention_check_interval_ms", 1, Long.MAX_VALUE).orElse(d.retentionCheckIntervalMs()),
-                log.integer("cleaner_interval_ms", 1, Long.MAX_VALUE).orElse(d.cleanerIntervalMs()));
+                log.integer("cleaner_interval_ms", 1, Long.MAX_VALUE).orElse(d.cleanerIntervalMs()),
+                log.bool("preallocate").orElse(d.preallocate()));
     }
 
     private static GroupSettings groupSettings(TomlSection g) {

@@ -20,6 +20,8 @@ package io.chronik.log;
  *                           ({@code min.compaction.lag.ms})
  * @param deleteRetentionMs  a tombstone stays readable this long after its first compaction
  *                           ({@code delete.retention.ms})
+ * @param preallocate        keep the active segment's file zero-filled ahead of the appends ({@code preallocate});
+ *                           Chronik's default true makes each force cheaper (see {@link LogSegment})
  */
 public record LogConfig(
         int segmentBytes,
@@ -34,11 +36,12 @@ public record LogConfig(
         boolean deleteRetention,
         double minCleanableDirtyRatio,
         long minCompactionLagMs,
-        long deleteRetentionMs) {
+        long deleteRetentionMs,
+        boolean preallocate) {
 
     public static final LogConfig DEFAULT = new LogConfig(
             1 << 30, 7L * 24 * 3600 * 1000, 7L * 24 * 3600 * 1000, -1, 1, Long.MAX_VALUE, 4096, 10 * 1024 * 1024,
-            false, true, 0.5, 0, 24L * 3600 * 1000);
+            false, true, 0.5, 0, 24L * 3600 * 1000, true);
 
     /** True when every append must be forced before it is reported durable (the default). */
     public boolean syncEveryAppend() {

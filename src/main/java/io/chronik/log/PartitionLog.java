@@ -113,9 +113,18 @@ public final class PartitionLog implements Closeable {
         return config;
     }
 
-    /** Applies changed topic configs (retention, segment size, flush policy) from now on. */
+    /**
+     * Applies changed topic configs (retention, segment size, flush policy) from now on; {@code preallocate} from the
+     * active segment's next preallocated chunk on.
+     */
     public void updateConfig(LogConfig config) {
-        this.config = config;
+        appendLock.lock();
+        try {
+            this.config = config;
+            active.configurePreallocation(config);
+        } finally {
+            appendLock.unlock();
+        }
     }
 
     /** First offset still readable (advanced by retention and {@link #deleteRecordsBefore}). */
@@ -419,6 +428,7 @@ public final class PartitionLog implements Closeable {
                 }
                 groupCommit.onRemove(holder);
                 logEndOffset = holder.truncateTo(offset);
+                holder.configurePreallocation(config);
                 active = holder;
             }
             CheckpointFile.forceDirectory(dir);
@@ -543,8 +553,8 @@ public final class PartitionLog implements Closeable {
     }
 
     /**
-     * Forces everything, records the log end offset as the recovery point (so the next open only walks the active
-     * segment's headers) and closes the files.
+     * Truncates the active segment's preallocated zeros, forces everything, records the log end offset as the
+     * recovery point (so the next open only walks the active segment's headers) and closes the files.
      */
     @Override
     public void close() throws IOException {
@@ -560,6 +570,7 @@ public final class PartitionLog implements Closeable {
             closed = true;
             flusher.unregister(this);
             try {
+                active.trimPreallocation();
                 groupCommit.flushForClose(active, logEndOffset);
             } finally {
                 for (LogSegment segment : segments.values()) {

@@ -23,6 +23,7 @@ package io.chronik.metadata;
  * @param minCleanableDirtyRatio {@code min.cleanable.dirty.ratio}
  * @param minCompactionLagMs    {@code min.compaction.lag.ms}
  * @param deleteRetentionMs     {@code delete.retention.ms}: how long a compacted tombstone stays
+ * @param preallocate           {@code preallocate}: zero-fill the active segment ahead of the appends
  */
 public record TopicConfig(
         int segmentBytes,
@@ -43,4 +44,5 @@ public record TopicConfig(
         boolean uncleanLeaderElection,
         double minCleanableDirtyRatio,
         long minCompactionLagMs,
-        long deleteRetentionMs) {}
+        long deleteRetentionMs,
+        boolean preallocate) {}

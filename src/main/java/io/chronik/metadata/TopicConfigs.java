@@ -27,7 +27,8 @@ import java.util.function.Function;
  * setting that supplies its server-wide default, and whether Chronik honours it.
  *
  * <p>Defaults: Kafka's, except {@code flush.messages} whose Chronik default is 1 (an append is acknowledged only after
- * it is forced to disk). The log-shaping configs take their server-wide default from {@link ServerConfig.LogDefaults}
+ * it is forced to disk) and {@code preallocate} whose Chronik default is true (a zero-filled segment file makes that
+ * force cheaper). The log-shaping configs take their server-wide default from {@link ServerConfig.LogDefaults}
  * (and {@code min.insync.replicas} from {@link ServerConfig.KafkaSettings}); such a default is reported with source
  * STATIC_BROKER_CONFIG when the server configuration changes it and DEFAULT_CONFIG otherwise, as Kafka reports its
  * {@code log.*} broker settings.
@@ -90,7 +91,8 @@ public final class TopicConfigs {
                 ConfigValue.parseBoolean(v.apply("unclean.leader.election.enable")),
                 Double.parseDouble(v.apply("min.cleanable.dirty.ratio")),
                 Long.parseLong(v.apply("min.compaction.lag.ms")),
-                Long.parseLong(v.apply("delete.retention.ms")));
+                Long.parseLong(v.apply("delete.retention.ms")),
+                ConfigValue.parseBoolean(v.apply("preallocate")));
     }
 
     /**
@@ -251,8 +253,11 @@ public final class TopicConfigs {
                 honoured("min.insync.replicas", ConfigType.INT, Integer.toString(kafka.minInsyncReplicas()),
                         c -> Integer.toString(c.kafka().minInsyncReplicas()), "min.insync.replicas", atLeast(1),
                         "Fewest in-sync replicas for an acks=all produce to succeed (else NOT_ENOUGH_REPLICAS)."),
-                ignored("preallocate", ConfigType.BOOLEAN, "false", "log.preallocate", null,
-                        "Preallocate segment files. Accepted but not used."),
+                honoured("preallocate", ConfigType.BOOLEAN, Boolean.toString(log.preallocate()),
+                        c -> Boolean.toString(c.logDefaults().preallocate()), "log.preallocate", null,
+                        "Zero-fill the active segment file ahead of the appends, so each fsync overwrites existing "
+                                + "blocks instead of growing the file (cheaper). Chronik's default is true, Kafka's "
+                                + "false; the cost is writing every block twice."),
                 ignored("remote.copy.lag.bytes", ConfigType.LONG, "-1", "log.remote.copy.lag.bytes", atLeast(-1),
                         "Tiered storage copy lag. Chronik has no tiered storage; accepted but not used."),
                 ignored("remote.copy.lag.ms", ConfigType.LONG, "0", "log.remote.copy.lag.ms", atLeast(-1),

@@ -91,7 +91,7 @@ class CrashRecoveryTest extends LogTestBase {
     void reopenAfterTornTailServesOnlyWholeBatches() throws Exception {
         PartitionLog log = open(LogConfig.DEFAULT);
         List<Integer> sizes = appendDurably(log, 10);
-        long fileSize = Files.size(segment(dir(), 0));
+        long fileSize = log.sizeInBytes();
         Path crashed = crashCopy(log, Map.of(String.format("%020d.log", 0), fileSize - sizes.getLast() / 2));
 
         PartitionLog reopened = open(crashed, LogConfig.DEFAULT);
@@ -106,16 +106,18 @@ class CrashRecoveryTest extends LogTestBase {
     }
 
     @Test
-    void zeroFilledTailIsTreatedAsTorn() throws Exception {
-        PartitionLog log = open(LogConfig.DEFAULT);
+    void zeroFilledTailIsCutOffWithoutAWarning() throws Exception {
+        PartitionLog log = open(TestBatches.withPreallocate(LogConfig.DEFAULT, false));
         appendDurably(log, 5);
+        long dataEnd = log.sizeInBytes();
         Path crashed = crashCopy(log, Map.of());
-        writeAt(segment(crashed, 0), Files.size(segment(crashed, 0)), ByteBuffer.allocate(4096));
+        writeAt(segment(crashed, 0), dataEnd, ByteBuffer.allocate(4096));
 
         PartitionLog reopened = open(crashed, LogConfig.DEFAULT);
         assertEquals(10, reopened.logEndOffset());
         assertEquals(5, readAll(reopened).size());
-        assertTrue(warnings().contains("batch length 0"), warnings());
+        assertEquals(dataEnd, Files.size(segment(crashed, 0)));
+        assertFalse(warnings().contains("Recovering"), warnings());
     }
 
     @Test
@@ -125,7 +127,7 @@ class CrashRecoveryTest extends LogTestBase {
         Path crashed = crashCopy(log, Map.of());
         byte[] garbage = new byte[300];
         new java.util.Random(42).nextBytes(garbage);
-        writeAt(segment(crashed, 0), Files.size(segment(crashed, 0)), ByteBuffer.wrap(garbage));
+        writeAt(segment(crashed, 0), log.sizeInBytes(), ByteBuffer.wrap(garbage));
 
         PartitionLog reopened = open(crashed, LogConfig.DEFAULT);
         assertEquals(10, reopened.logEndOffset());
@@ -177,7 +179,7 @@ class CrashRecoveryTest extends LogTestBase {
     void hardStopLosesOnlyUnforcedAppends() throws Exception {
         PartitionLog log = open(LogConfig.DEFAULT);
         appendDurably(log, 6);
-        long durableBytes = Files.size(segment(dir(), 0));
+        long durableBytes = log.sizeInBytes();
         long durableEnd = log.durableEndOffset();
         for (int i = 0; i < 4; i++) {
             log.append(batch(3, 1), 1, -1);

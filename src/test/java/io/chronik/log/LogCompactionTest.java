@@ -46,13 +46,13 @@ class LogCompactionTest extends LogTestBase {
     private static LogConfig compacted(int segmentBytes, boolean delete, long retentionMs) {
         LogConfig d = LogConfig.DEFAULT;
         return new LogConfig(segmentBytes, d.segmentMs(), retentionMs, -1, 1, d.flushMs(), d.indexIntervalBytes(),
-                d.segmentIndexBytes(), true, delete, 0.01, 0, DELETE_RETENTION_MS);
+                d.segmentIndexBytes(), true, delete, 0.01, 0, DELETE_RETENTION_MS, d.preallocate());
     }
 
     private static LogConfig withSegmentBytes(LogConfig c, int segmentBytes) {
         return new LogConfig(segmentBytes, c.segmentMs(), c.retentionMs(), c.retentionBytes(), c.flushMessages(),
                 c.flushMs(), c.indexIntervalBytes(), c.segmentIndexBytes(), c.compact(), c.deleteRetention(),
-                c.minCleanableDirtyRatio(), c.minCompactionLagMs(), c.deleteRetentionMs());
+                c.minCleanableDirtyRatio(), c.minCompactionLagMs(), c.deleteRetentionMs(), c.preallocate());
     }
 
     /** A batch of records alternating key and value (a null value is a tombstone). */
@@ -232,7 +232,7 @@ class LogCompactionTest extends LogTestBase {
         LogConfig c = compacted(1024, false, -1);
         PartitionLog log = open(new LogConfig(c.segmentBytes(), c.segmentMs(), c.retentionMs(), c.retentionBytes(),
                 c.flushMessages(), c.flushMs(), c.indexIntervalBytes(), c.segmentIndexBytes(), true, false, 0.01,
-                60_000, DELETE_RETENTION_MS));
+                60_000, DELETE_RETENTION_MS, c.preallocate()));
         writeUpdates(log, 100, 2);
         List<Entry> before = consume(log);
 

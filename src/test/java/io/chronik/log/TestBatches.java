@@ -78,25 +78,31 @@ final class TestBatches {
         LogConfig d = LogConfig.DEFAULT;
         return new LogConfig(segmentBytes, d.segmentMs(), d.retentionMs(), d.retentionBytes(), d.flushMessages(),
                 d.flushMs(), d.indexIntervalBytes(), d.segmentIndexBytes(), false, true, d.minCleanableDirtyRatio(),
-                d.minCompactionLagMs(), d.deleteRetentionMs());
+                d.minCompactionLagMs(), d.deleteRetentionMs(), d.preallocate());
     }
 
     static LogConfig withIndexInterval(LogConfig c, int indexIntervalBytes, int segmentIndexBytes) {
         return new LogConfig(c.segmentBytes(), c.segmentMs(), c.retentionMs(), c.retentionBytes(), c.flushMessages(),
                 c.flushMs(), indexIntervalBytes, segmentIndexBytes, c.compact(), c.deleteRetention(),
-                c.minCleanableDirtyRatio(), c.minCompactionLagMs(), c.deleteRetentionMs());
+                c.minCleanableDirtyRatio(), c.minCompactionLagMs(), c.deleteRetentionMs(), c.preallocate());
     }
 
     static LogConfig withRetention(LogConfig c, long segmentMs, long retentionMs, long retentionBytes,
             boolean deleteRetention) {
         return new LogConfig(c.segmentBytes(), segmentMs, retentionMs, retentionBytes, c.flushMessages(),
                 c.flushMs(), c.indexIntervalBytes(), c.segmentIndexBytes(), !deleteRetention, deleteRetention,
-                c.minCleanableDirtyRatio(), c.minCompactionLagMs(), c.deleteRetentionMs());
+                c.minCleanableDirtyRatio(), c.minCompactionLagMs(), c.deleteRetentionMs(), c.preallocate());
+    }
+
+    static LogConfig withPreallocate(LogConfig c, boolean preallocate) {
+        return new LogConfig(c.segmentBytes(), c.segmentMs(), c.retentionMs(), c.retentionBytes(), c.flushMessages(),
+                c.flushMs(), c.indexIntervalBytes(), c.segmentIndexBytes(), c.compact(), c.deleteRetention(),
+                c.minCleanableDirtyRatio(), c.minCompactionLagMs(), c.deleteRetentionMs(), preallocate);
     }
 
     static LogConfig withFlush(LogConfig c, long flushMessages, long flushMs) {
         return new LogConfig(c.segmentBytes(), c.segmentMs(), c.retentionMs(), c.retentionBytes(), flushMessages,
                 flushMs, c.indexIntervalBytes(), c.segmentIndexBytes(), c.compact(), c.deleteRetention(),
-                c.minCleanableDirtyRatio(), c.minCompactionLagMs(), c.deleteRetentionMs());
+                c.minCleanableDirtyRatio(), c.minCompactionLagMs(), c.deleteRetentionMs(), c.preallocate());
     }
 }

@@ -31,6 +31,33 @@ class TopicConfigsTest {
         assertFalse(c.logAppendTime());
         assertEquals(1, c.minInsyncReplicas());
         assertEquals(3_600_000L, c.timestampAfterMaxMs());
+        assertTrue(c.preallocate());
+    }
+
+    @Test
+    void preallocateIsHonouredAndTakesItsDefaultFromTheServer() {
+        assertTrue(TopicConfigs.isHonoured("preallocate"));
+        assertFalse(TopicConfigs.resolve(Map.of("preallocate", "false"), DEFAULTS).preallocate());
+        ConfigEntry builtIn = entry(TopicConfigs.describe(Map.of(), DEFAULTS), "preallocate");
+        assertEquals("true", builtIn.value());
+        assertEquals(ConfigSource.DEFAULT_CONFIG, builtIn.source());
+
+        ServerConfig.LogDefaults d = ServerConfig.LogDefaults.DEFAULT;
+        ServerConfig off = new ServerConfig(1, Path.of("data"), new HostPort("127.0.0.1", 0),
+                new HostPort("127.0.0.1", 0), ServerConfig.KafkaSettings.DEFAULT,
+                new ServerConfig.LogDefaults(d.segmentBytes(), d.segmentMs(), d.retentionMs(), d.retentionBytes(),
+                        d.flushMessages(), d.flushMs(), d.messageMaxBytes(), d.retentionCheckIntervalMs(),
+                        d.cleanerIntervalMs(), false));
+        assertFalse(TopicConfigs.resolve(Map.of(), off).preallocate());
+        ConfigEntry server = entry(TopicConfigs.describe(Map.of(), off), "preallocate");
+        assertEquals("false", server.value());
+        assertEquals(ConfigSource.STATIC_BROKER_CONFIG, server.source());
+        assertEquals(new ConfigEntry.Synonym("log.preallocate", "false", ConfigSource.STATIC_BROKER_CONFIG),
+                server.synonyms().get(0));
+
+        ChronikException bad = assertThrows(ChronikException.class,
+                () -> TopicConfigs.resolve(Map.of("preallocate", "sometimes"), DEFAULTS));
+        assertTrue(bad.getMessage().contains("preallocate"), bad.getMessage());
     }
 
     @Test
@@ -53,7 +80,7 @@ class TopicConfigsTest {
                 new HostPort("127.0.0.1", 0), ServerConfig.KafkaSettings.DEFAULT,
                 new ServerConfig.LogDefaults(d.segmentBytes(), d.segmentMs(), 3_600_000L, d.retentionBytes(),
                         d.flushMessages(), d.flushMs(), d.messageMaxBytes(), d.retentionCheckIntervalMs(),
-                        d.cleanerIntervalMs()));
+                        d.cleanerIntervalMs(), d.preallocate()));
         assertEquals(3_600_000L, TopicConfigs.resolve(Map.of(), config).retentionMs());
 
         ConfigEntry retention = entry(TopicConfigs.describe(Map.of(), config), "retention.ms");
@@ -103,7 +130,7 @@ class TopicConfigsTest {
 
     @Test
     void acceptsConfigsThatChronikDoesNotHonour() {
-        TopicConfigs.validate(Map.of("compression.type", "gzip", "preallocate", "true",
+        TopicConfigs.validate(Map.of("compression.type", "gzip", "segment.jitter.ms", "10",
                 "leader.replication.throttled.replicas", "0:1,1:1", "min.cleanable.dirty.ratio", "0.1"));
         assertFalse(TopicConfigs.isHonoured("compression.type"));
         assertTrue(TopicConfigs.isHonoured("retention.ms"));

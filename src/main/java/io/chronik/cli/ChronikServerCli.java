@@ -1,7 +1,9 @@
 package io.chronik.cli;
 
 import io.chronik.config.LogLevel;
+import java.io.PrintWriter;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import picocli.CommandLine;
@@ -28,7 +30,27 @@ public final class ChronikServerCli implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine(System.getenv(), SimpleLoggerSetup::configure).execute(args));
+        System.exit(execute(args, System.getenv(), SimpleLoggerSetup::configure,
+                new PrintWriter(System.err, true)));
+    }
+
+    /**
+     * Runs the command line and returns the exit status. The plain form of {@code start} (what launch scripts use)
+     * does not build picocli's model, which would take a quarter of a second of every start ({@link StartArguments});
+     * failures are reported as picocli's handler reports them ({@link FailureReporter}).
+     */
+    static int execute(String[] args, Map<String, String> env, Consumer<LogLevel> loggingSetup, PrintWriter err) {
+        Optional<StartArguments> plainStart = StartArguments.parsePlainStart(args);
+        if (plainStart.isEmpty()) {
+            CommandLine commandLine = commandLine(env, loggingSetup);
+            commandLine.setErr(err);
+            return commandLine.execute(args);
+        }
+        try {
+            return StartCommand.run(plainStart.get(), env, loggingSetup);
+        } catch (Exception e) {
+            return FailureReporter.report(e, err);
+        }
     }
 
     /** The command tree; tests pass their own environment and skip the logging set-up. */

@@ -2,6 +2,7 @@ package io.chronik.cli;
 
 import io.chronik.config.ConfigException;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.net.BindException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -43,7 +44,11 @@ final class FailureReporter implements IExecutionExceptionHandler, IParameterExc
 
     @Override
     public int handleExecutionException(Exception e, CommandLine commandLine, ParseResult parseResult) {
-        var err = commandLine.getErr();
+        return report(e, commandLine.getErr());
+    }
+
+    /** Prints {@code e} to {@code err} as a user mistake or as a bug, and returns the exit status. */
+    static int report(Exception e, PrintWriter err) {
         String message = userMessage(e);
         if (message != null) {
             err.println("error: " + message);

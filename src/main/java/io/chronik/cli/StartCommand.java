@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code chronik-server start}: configures logging (before anything else logs), loads the configuration, starts the
- * node, and blocks until a shutdown hook (SIGTERM, SIGINT) has closed it.
+ * node, and blocks until a shutdown hook (SIGTERM, SIGINT) has closed it. The plain form of the command line skips
+ * picocli ({@link StartArguments}) and comes straight to {@link #run}.
  */
 @Command(name = "start", description = {
     "Start a Chronik node.",
@@ -60,9 +61,15 @@ final class StartCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        loggingSetup.accept(LogLevel.resolve(logLevel, env));
-        ServerConfig config = ServerConfigLoader.load(
-                new CommandLineValues(configFile, bind, advertise, dataDir), env);
+        return run(new StartArguments(configFile, bind, advertise, dataDir, logLevel), env, loggingSetup);
+    }
+
+    /** Runs the node until it is stopped; returns the exit status 0. */
+    static int run(StartArguments arguments, Map<String, String> env, Consumer<LogLevel> loggingSetup)
+            throws IOException, InterruptedException {
+        loggingSetup.accept(LogLevel.resolve(arguments.logLevel(), env));
+        ServerConfig config = ServerConfigLoader.load(new CommandLineValues(arguments.configFile(), arguments.bind(),
+                arguments.advertise(), arguments.dataDir()), env);
         ChronikServer server = startServer(config);
         Logger log = LoggerFactory.getLogger(ChronikServerCli.class);
         HostPort listening = new HostPort(config.kafkaBind().host(), server.kafkaPort());

@@ -16,7 +16,8 @@ import java.util.function.IntFunction;
  * Sends an admin request that only the Raft leader may carry out to the leader's admin API, with the caller's key,
  * and returns the leader's answer unchanged (status and body). The request carries {@value #FORWARDED_HEADER} so the
  * receiver never forwards it again: two nodes with stale, differing views of the leader cannot bounce a request
- * between them. Thread-safe.
+ * between them. The HTTP client is created by the first forward: building one initialises the JDK's TLS stack, a
+ * tenth of a second that a node's start-up (and a standalone node, which never forwards) should not pay. Thread-safe.
  */
 final class LeaderForwarder implements AutoCloseable {
 
@@ -30,7 +31,8 @@ final class LeaderForwarder implements AutoCloseable {
 
     private final int selfId;
     private final IntFunction<Optional<HostPort>> adminAddresses;
-    private final HttpClient http;
+    private HttpClient http;
+    private boolean closed;
 
     /**
      * @param adminAddresses where each node's admin API listens (the address it registered, else by convention:
@@ -39,7 +41,16 @@ final class LeaderForwarder implements AutoCloseable {
     LeaderForwarder(int selfId, IntFunction<Optional<HostPort>> adminAddresses) {
         this.selfId = selfId;
         this.adminAddresses = adminAddresses;
-        this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+    }
+
+    private synchronized HttpClient http() throws IOException {
+        if (closed) {
+            throw new IOException("the admin API is closing");
+        }
+        if (http == null) {
+            http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+        }
+        return http;
     }
 
     /** Blocks until the leader answers, or fails with 503/504 naming the leader and what went wrong. */
@@ -61,7 +72,7 @@ final class LeaderForwarder implements AutoCloseable {
                 .build();
         HttpResponse<byte[]> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            response = http().send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (HttpTimeoutException e) {
             return AdminResponse.error(504, leader + " did not answer within " + REQUEST_TIMEOUT.toSeconds()
                     + " s", selfId);
@@ -79,7 +90,10 @@ final class LeaderForwarder implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        http.shutdownNow();
+    public synchronized void close() {
+        closed = true;
+        if (http != null) {
+            http.shutdownNow();
+        }
     }
 }

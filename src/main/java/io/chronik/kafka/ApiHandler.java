@@ -35,7 +35,8 @@ public interface ApiHandler {
 
     /**
      * Handles the request; the future yields the response body, or null when the protocol wants no response
-     * (produce with acks=0).
+     * (produce with acks=0). The record bytes of a produce request are a view of the connection's reusable read
+     * buffer and are only valid until this method returns: append or copy them before returning.
      */
     CompletableFuture<ApiMessage> handle(KafkaRequest request) throws Exception;
 }

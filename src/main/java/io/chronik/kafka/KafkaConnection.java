@@ -43,6 +43,9 @@ import org.slf4j.LoggerFactory;
 final class KafkaConnection {
 
     static final int MAX_IN_FLIGHT = 100;
+    /** Produce requests up to this size are read into a reusable direct buffer (see {@link #readFrame}). */
+    static final int POOLED_FRAME_MAX_BYTES = 1024 * 1024;
+    private static final int POOLED_FRAME_MIN_BYTES = 64 * 1024;
     /**
      * Most produce requests whose forces one {@link FlushDeferral} holds back: a client pipelining more than this shares
      * a force per this many requests (Kafka's producer keeps at most 5 in flight by default).
@@ -66,6 +69,9 @@ final class KafkaConnection {
     private final Runnable onClose;
     private final BlockingQueue<Pending> inFlight = new ArrayBlockingQueue<>(MAX_IN_FLIGHT);
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** The reader's buffers: the frame size field, and the reusable produce frame buffer (allocated on first use). */
+    private final ByteBuffer sizeField = ByteBuffer.allocate(4);
+    private ByteBuffer pooledFrame;
     private volatile Thread reader;
     private volatile Thread writer;
 
@@ -163,22 +169,39 @@ final class KafkaConnection {
     /**
      * Reads one frame; null at a clean end of input (between frames). Releases {@code deferral} before a read that
      * could block: when the size or the rest of the frame has not arrived yet.
+     *
+     * <p>A produce request of at most {@link #POOLED_FRAME_MAX_BYTES} is read into this connection's reusable direct
+     * buffer and returned as a view of it: no allocation and zeroing per request, and the record bytes go from the
+     * socket to the segment file without the JDK's copies through a temporary direct buffer. The view is only valid
+     * until the next frame is read, which is safe because the produce handler appends the batches before it returns.
+     * Every other request, and a larger produce, gets a buffer of its own, which its handler may keep.
      */
     private ByteBuffer readFrame(FlushDeferral deferral) throws IOException {
-        ByteBuffer size = ByteBuffer.allocate(4);
-        releaseUnlessReceived(deferral, size.capacity());
-        if (!readFully(size, true)) {
+        releaseUnlessReceived(deferral, sizeField.capacity());
+        if (!readFully(sizeField.clear(), true)) {
             return null;
         }
-        int n = size.getInt(0);
+        int n = sizeField.getInt(0);
         if (n <= 0 || n > maxRequestBytes) {
             throw new FrameException("request size " + n + " is outside 1-" + maxRequestBytes
                     + " bytes (socket.request.max.bytes)");
         }
         releaseUnlessReceived(deferral, n);
-        ByteBuffer frame = ByteBuffer.allocate(n);
+        if (n > POOLED_FRAME_MAX_BYTES) {
+            ByteBuffer frame = ByteBuffer.allocate(n);
+            readFully(frame, false);
+            return frame.flip();
+        }
+        if (pooledFrame == null || pooledFrame.capacity() < n) {
+            pooledFrame = ByteBuffer.allocateDirect(Math.max(POOLED_FRAME_MIN_BYTES, Integer.highestOneBit(n - 1) << 1));
+        }
+        ByteBuffer frame = pooledFrame.clear().limit(n);
         readFully(frame, false);
-        return frame.flip();
+        frame.flip();
+        if (n >= 2 && frame.getShort(0) == ApiKeys.PRODUCE.id) {
+            return frame.slice();
+        }
+        return ByteBuffer.allocate(n).put(frame).flip();
     }
 
     /** Releases {@code deferral} unless {@code bytes} are already in the socket's receive buffer. */

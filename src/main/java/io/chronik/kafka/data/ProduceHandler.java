@@ -53,6 +53,7 @@ final class ProduceHandler implements ApiHandler {
         return ApiKeys.PRODUCE;
     }
 
+    /** Validates and appends every batch before returning: the record bytes are only valid until then. */
     @Override
     public CompletableFuture<ApiMessage> handle(KafkaRequest request) {
         var data = request.bodyAs(ProduceRequestData.class);

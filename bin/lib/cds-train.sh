@@ -1,20 +1,29 @@
 #!/usr/bin/env bash
-# Records the classes a Chronik server loads into target/chronik.jsa (a dynamic CDS archive), so later starts
-# through bin/chronik-server skip most class loading and verification (about half the start-up time).
+# Records the classes a Chronik server loads into target/chronik.aot (an AOT cache, JDK 25 and newer) or
+# target/chronik.jsa (a dynamic CDS archive, older JDKs; see bin/lib/cds.sh), so later starts through
+# bin/chronik-server skip most class loading, verification and linking (more than half the start-up time).
 # Run by `make build`: starts a throw-away standalone server on 127.0.0.1 (free ports, temp data dir), waits until
 # it serves, lets bin/lib/CdsTrainingClient.java create a topic, produce and fetch (so the request path's classes
-# are recorded too), stops it with SIGTERM; the JVM writes the archive as it exits. Failing to train is not an
+# are recorded too), stops it with SIGTERM; the JVM writes the archive as it exits (for an AOT cache it runs a
+# second JVM that assembles the cache from what the first one recorded). Failing to train is not an
 # error: the launchers then start without an archive.
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # shellcheck source=java.sh
 source "$ROOT/bin/lib/java.sh"
 chronik_find_java || exit 0
-archive="$ROOT/target/chronik.jsa"
+# shellcheck source=cds.sh
+source "$ROOT/bin/lib/cds.sh"
+archive=$(chronik_cds_archive "$ROOT")
+if [ "$(chronik_cds_kind)" = aot ]; then
+    record=(-XX:AOTCacheOutput="$archive" -Xlog:aot=off -Xlog:cds=off)
+else
+    record=(-XX:ArchiveClassesAtExit="$archive" -Xlog:cds=off -Xlog:cds+dynamic=off)
+fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-rm -f "$archive"
-CHRONIK_ADMIN_BIND=127.0.0.1:0 "$JAVA" -XX:ArchiveClassesAtExit="$archive" -Xlog:cds=off -Xlog:cds+dynamic=off \
+rm -f "$ROOT/target/chronik.aot" "$ROOT/target/chronik.jsa"
+CHRONIK_ADMIN_BIND=127.0.0.1:0 "$JAVA" "${record[@]}" \
     -cp "$ROOT/target/chronik.jar:$ROOT/target/lib/*" io.chronik.cli.ChronikServerCli start \
     --bind 127.0.0.1:0 --data-dir "$work/data" > "$work/log" 2>&1 &
 pid=$!

@@ -302,6 +302,9 @@ public final class PartitionLog implements Closeable {
         if (offset == end) {
             return LogSlice.empty(offset);
         }
+        // An append grows the segment before it publishes the new log end offset: never hand out a batch past the
+        // end offset checked above, or the caller's next read would start beyond the end it can see.
+        maxOffsetExclusive = Math.min(maxOffsetExclusive, end);
         Map.Entry<Long, LogSegment> entry = segments.floorEntry(offset);
         while (entry != null) {
             LogSegment segment = entry.getValue();

@@ -127,8 +127,9 @@ public record ServerConfig(
      * @param retentionCheckIntervalMs   how often retention and time-based segment rolls run
      * @param cleanerIntervalMs          pause between two rounds of the log cleaner over the compacted logs
      *                                   (Kafka's {@code log.cleaner.backoff.ms})
-     * @param preallocate                default {@code preallocate} (Kafka's {@code log.preallocate}); true in
-     *                                   Chronik, false in Kafka: a zero-filled segment makes each fsync cheaper
+     * @param preallocate                default {@code preallocate} (Kafka's {@code log.preallocate}), false as in
+     *                                   Kafka: zero-filling makes each fsync cheaper but costs as much CPU as it saves
+     *                                   on the reference machine (docs/durability.md)
      */
     public record LogDefaults(
             int segmentBytes,
@@ -144,13 +145,13 @@ public record ServerConfig(
 
         public static final LogDefaults DEFAULT = new LogDefaults(
                 1 << 30, 7L * 24 * 3600 * 1000, 7L * 24 * 3600 * 1000, -1, 1, Long.MAX_VALUE, 1048588, 300_000,
-                15_000, true);
+                15_000, false);
 
-        /** The defaults with {@code preallocate} at its default (true); for callers written before it existed. */
+        /** The defaults with {@code preallocate} at its default (false); for callers written before it existed. */
         public LogDefaults(int segmentBytes, long segmentMs, long retentionMs, long retentionBytes, long flushMessages,
                 long flushMs, int messageMaxBytes, long retentionCheckIntervalMs, long cleanerIntervalMs) {
             this(segmentBytes, segmentMs, retentionMs, retentionBytes, flushMessages, flushMs, messageMaxBytes,
-                    retentionCheckIntervalMs, cleanerIntervalMs, true);
+                    retentionCheckIntervalMs, cleanerIntervalMs, false);
         }
     }
 

@@ -41,7 +41,7 @@ public record LogConfig(
 
     public static final LogConfig DEFAULT = new LogConfig(
             1 << 30, 7L * 24 * 3600 * 1000, 7L * 24 * 3600 * 1000, -1, 1, Long.MAX_VALUE, 4096, 10 * 1024 * 1024,
-            false, true, 0.5, 0, 24L * 3600 * 1000, true);
+            false, true, 0.5, 0, 24L * 3600 * 1000, false);
 
     /** True when every append must be forced before it is reported durable (the default). */
     public boolean syncEveryAppend() {

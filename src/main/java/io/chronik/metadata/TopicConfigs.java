@@ -27,8 +27,7 @@ import java.util.function.Function;
  * setting that supplies its server-wide default, and whether Chronik honours it.
  *
  * <p>Defaults: Kafka's, except {@code flush.messages} whose Chronik default is 1 (an append is acknowledged only after
- * it is forced to disk) and {@code preallocate} whose Chronik default is true (a zero-filled segment file makes that
- * force cheaper). The log-shaping configs take their server-wide default from {@link ServerConfig.LogDefaults}
+ * it is forced to disk). The log-shaping configs take their server-wide default from {@link ServerConfig.LogDefaults}
  * (and {@code min.insync.replicas} from {@link ServerConfig.KafkaSettings}); such a default is reported with source
  * STATIC_BROKER_CONFIG when the server configuration changes it and DEFAULT_CONFIG otherwise, as Kafka reports its
  * {@code log.*} broker settings.

@@ -91,13 +91,13 @@ class ServerConfigLoaderTest {
                 message_max_bytes = 5000000
                 retention_check_interval_ms = 1000
                 cleaner_interval_ms = 2000
-                preallocate = false
+                preallocate = true
                 """));
         assertEquals(Path.of("/var/lib/chronik"), config.dataDir());
         assertEquals(new HostPort("0.0.0.0", 19092), config.kafkaBind());
         assertEquals(new HostPort("broker.example.com", 29092), config.kafkaAdvertised());
         assertEquals(new KafkaSettings(2_000_000, false, 6, (short) 1, 1, 4), config.kafka());
-        assertEquals(new LogDefaults(2_097_152, 60_000, -1, 1_000_000_000, 100, 500, 5_000_000, 1000, 2000, false),
+        assertEquals(new LogDefaults(2_097_152, 60_000, -1, 1_000_000_000, 100, 500, 5_000_000, 1000, 2000, true),
                 config.logDefaults());
     }
 
@@ -278,8 +278,8 @@ class ServerConfigLoaderTest {
     }
 
     @Test
-    void preallocateDefaultsToTrueAndMustBeABoolean() throws IOException {
-        assertTrue(load(toml("[log]\nsegment_ms = 60000\n")).logDefaults().preallocate());
+    void preallocateDefaultsToFalseAndMustBeABoolean() throws IOException {
+        assertFalse(load(toml("[log]\nsegment_ms = 60000\n")).logDefaults().preallocate());
         Path file = toml("[log]\npreallocate = 1\n");
         assertEquals("'log.preallocate' in " + file + " must be true or false, got 1", failure(file));
     }

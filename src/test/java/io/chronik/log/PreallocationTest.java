@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 class PreallocationTest extends LogTestBase {
 
     private static final int SEGMENT_BYTES = 64 * 1024;
-    private static final LogConfig PREALLOCATED = config(SEGMENT_BYTES);
+    private static final LogConfig PREALLOCATED = withPreallocate(config(SEGMENT_BYTES), true);
 
     private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
     private PrintStream originalErr;
@@ -62,7 +62,7 @@ class PreallocationTest extends LogTestBase {
 
     @Test
     void preallocationGrowsByChunksAndNeverPastTheSegmentSize() throws Exception {
-        PartitionLog log = open(config(1 << 30));
+        PartitionLog log = open(withPreallocate(config(1 << 30), true));
         log.append(batch(1, 1, 100), 0, -1);
         assertEquals(LogSegment.PREALLOCATION_CHUNK, Files.size(segment(dir(), 0)));
         while (log.sizeInBytes() <= LogSegment.PREALLOCATION_CHUNK) {
@@ -70,7 +70,7 @@ class PreallocationTest extends LogTestBase {
         }
         assertEquals(2L * LogSegment.PREALLOCATION_CHUNK, Files.size(segment(dir(), 0)));
 
-        PartitionLog small = open(tmp.resolve("small"), config(2048));
+        PartitionLog small = open(tmp.resolve("small"), withPreallocate(config(2048), true));
         for (int i = 0; i < 20; i++) {
             small.append(batch(2, 1, 40), 0, -1);
         }
@@ -81,7 +81,7 @@ class PreallocationTest extends LogTestBase {
 
     @Test
     void rollTrimsTheSealedSegmentToItsData() throws Exception {
-        PartitionLog log = open(config(2048));
+        PartitionLog log = open(withPreallocate(config(2048), true));
         appendDurably(log, 30);
         List<String> files = PartitionLogReadWriteTest.segmentFiles(log);
         assertTrue(files.size() > 2, "segments rolled: " + files);
@@ -98,7 +98,7 @@ class PreallocationTest extends LogTestBase {
 
     @Test
     void cleanCloseTrimsTheActiveSegmentAndReopensWithTheSameState() throws Exception {
-        PartitionLog log = open(config(2048));
+        PartitionLog log = open(withPreallocate(config(2048), true));
         appendDurably(log, 30);
         long end = log.logEndOffset();
         long bytes = log.sizeInBytes();
@@ -109,7 +109,7 @@ class PreallocationTest extends LogTestBase {
             Path path = dir().resolve(file);
             assertEquals(Files.size(path), wholeBatchBytes(path), file + " holds only whole batches");
         }
-        PartitionLog reopened = open(config(2048));
+        PartitionLog reopened = open(withPreallocate(config(2048), true));
         assertEquals(end, reopened.logEndOffset());
         assertEquals(end, reopened.durableEndOffset());
         assertEquals(bytes, reopened.sizeInBytes());
@@ -139,7 +139,7 @@ class PreallocationTest extends LogTestBase {
 
     @Test
     void crashBeforeARolledSegmentsTrimIsDurableRecoversItWithoutAWarning() throws Exception {
-        PartitionLog log = open(config(2048));
+        PartitionLog log = open(withPreallocate(config(2048), true));
         appendDurably(log, 30);
         List<String> files = PartitionLogReadWriteTest.segmentFiles(log);
         Path crashed = crashCopy(log);
@@ -148,7 +148,7 @@ class PreallocationTest extends LogTestBase {
         long firstData = Files.size(first);
         writeAt(first, firstData, ByteBuffer.allocate((int) (2048 - firstData)));
 
-        PartitionLog reopened = open(crashed, config(2048));
+        PartitionLog reopened = open(crashed, withPreallocate(config(2048), true));
         assertEquals(60, reopened.logEndOffset());
         assertEquals(30, readAll(reopened).size());
         assertEquals(firstData, Files.size(first));

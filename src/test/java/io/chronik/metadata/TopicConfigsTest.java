@@ -31,28 +31,28 @@ class TopicConfigsTest {
         assertFalse(c.logAppendTime());
         assertEquals(1, c.minInsyncReplicas());
         assertEquals(3_600_000L, c.timestampAfterMaxMs());
-        assertTrue(c.preallocate());
+        assertFalse(c.preallocate());
     }
 
     @Test
     void preallocateIsHonouredAndTakesItsDefaultFromTheServer() {
         assertTrue(TopicConfigs.isHonoured("preallocate"));
-        assertFalse(TopicConfigs.resolve(Map.of("preallocate", "false"), DEFAULTS).preallocate());
+        assertTrue(TopicConfigs.resolve(Map.of("preallocate", "true"), DEFAULTS).preallocate());
         ConfigEntry builtIn = entry(TopicConfigs.describe(Map.of(), DEFAULTS), "preallocate");
-        assertEquals("true", builtIn.value());
+        assertEquals("false", builtIn.value());
         assertEquals(ConfigSource.DEFAULT_CONFIG, builtIn.source());
 
         ServerConfig.LogDefaults d = ServerConfig.LogDefaults.DEFAULT;
-        ServerConfig off = new ServerConfig(1, Path.of("data"), new HostPort("127.0.0.1", 0),
+        ServerConfig on = new ServerConfig(1, Path.of("data"), new HostPort("127.0.0.1", 0),
                 new HostPort("127.0.0.1", 0), ServerConfig.KafkaSettings.DEFAULT,
                 new ServerConfig.LogDefaults(d.segmentBytes(), d.segmentMs(), d.retentionMs(), d.retentionBytes(),
                         d.flushMessages(), d.flushMs(), d.messageMaxBytes(), d.retentionCheckIntervalMs(),
-                        d.cleanerIntervalMs(), false));
-        assertFalse(TopicConfigs.resolve(Map.of(), off).preallocate());
-        ConfigEntry server = entry(TopicConfigs.describe(Map.of(), off), "preallocate");
-        assertEquals("false", server.value());
+                        d.cleanerIntervalMs(), true));
+        assertTrue(TopicConfigs.resolve(Map.of(), on).preallocate());
+        ConfigEntry server = entry(TopicConfigs.describe(Map.of(), on), "preallocate");
+        assertEquals("true", server.value());
         assertEquals(ConfigSource.STATIC_BROKER_CONFIG, server.source());
-        assertEquals(new ConfigEntry.Synonym("log.preallocate", "false", ConfigSource.STATIC_BROKER_CONFIG),
+        assertEquals(new ConfigEntry.Synonym("log.preallocate", "true", ConfigSource.STATIC_BROKER_CONFIG),
                 server.synonyms().get(0));
 
         ChronikException bad = assertThrows(ChronikException.class,

@@ -13,10 +13,11 @@ import java.util.function.Supplier;
  * The flush bookkeeping of one partition log: what was appended but not yet forced, the force that makes it
  * durable, and the {@code recovery-point} checkpoint.
  *
- * <p>A force covers, in order: every rolled segment not forced yet (data and both indexes; afterwards the recovery
- * point moves past them), the active segment's data ({@code force(false)}; its indexes are rebuilt by recovery,
- * so they are never forced), and the directory when a segment file was created (so the new file's name is
- * durable). Then the durable offset advances to the log end offset captured before the force, waking every waiter.
+ * <p>A force covers, in order: every rolled segment not forced yet (data and both indexes, which sealing wrote;
+ * afterwards the recovery point moves past them), the active segment's data ({@code force(false)}; its indexes are
+ * heap-only until it is sealed and recovery rebuilds them, so they are never forced), and the directory when a
+ * segment file was created (so the new file's name is durable). Then the durable offset advances to the log end
+ * offset captured before the force, waking every waiter.
  *
  * <p>Thread-safety: methods documented "under the append lock" must be called with the owning log's append lock
  * held; {@link #flush} takes the flush lock, then briefly the append lock to capture the work. The flush lock

@@ -9,16 +9,19 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Mechanics shared by the sparse index files ({@link OffsetIndex}, {@link TimeIndex}): fixed-size big-endian
- * entries, <b>appended</b> to the end of the file (no preallocation, so a file's length is always its entries;
- * there is no zero-filled tail to trim).
+ * entries, no file header, no preallocation, so a written file's length is always its entries.
  *
- * <p>While the segment is active, the entries are mirrored in a growable heap buffer, so lookups never touch the
- * file. When the segment is sealed the file becomes immutable and the mirror is replaced by a read-only memory map,
- * which keeps the heap free of closed segments' indexes.
+ * <p>Lifecycle. While the segment is active, its entries live only in a growable heap mirror: appending an entry
+ * is a copy into that buffer, never a file write, and lookups never touch the file. The file of an active index is
+ * empty (it is truncated to empty when the index is created, recovered or truncated). {@link #seal} writes all
+ * entries to the file in one go, from byte 0, and replaces the mirror by a read-only memory map of the now
+ * immutable file; it does not force (the caller forces before the recovery point passes the segment).
+ * {@link #loadSealed} maps an existing sealed file. Truncation makes a sealed index active (heap-mirrored) again.
  *
- * <p>Crash behaviour: an index is derived data. The index files of the active segment (and of every segment the
- * recovery scans) are rebuilt on open; the indexes of a sealed segment are forced before the recovery point passes
- * it, and are sanity-checked when loaded (whole entries, last entry within the segment), else rebuilt.
+ * <p>Crash behaviour: an index is derived data. The index files of the active segment (empty, or stale after a
+ * crash that lost a truncation) and of every segment the recovery walks are rebuilt on open; the indexes of a sealed
+ * segment are forced before the recovery point passes it, and are sanity-checked when loaded (whole entries, last
+ * entry within the segment), else rebuilt.
  *
  * <p>Thread-safety: one writer at a time (the log's append lock) and any number of concurrent readers. The entries
  * and their count are published together as one immutable {@link View}; entries are only ever written beyond the
@@ -67,8 +70,8 @@ abstract class IndexFile {
         return file;
     }
 
-    /** Appends one entry ({@code entry} holds exactly {@link #entrySize} bytes) to the file and the mirror. */
-    final void appendEntry(ByteBuffer entry) throws IOException {
+    /** Appends one entry ({@code entry} holds exactly {@link #entrySize} bytes) to the heap mirror only. */
+    final void appendEntry(ByteBuffer entry) {
         if (sealed) {
             throw new IllegalStateException("index " + file + " is sealed");
         }
@@ -79,22 +82,20 @@ abstract class IndexFile {
             int capacity = Math.max(64, Math.min(maxEntries, count * 2)) * entrySize;
             buffer = copyOf(buffer, count, Math.max(capacity, (count + 1) * entrySize));
         }
-        long position = (long) count * entrySize;
-        ByteBuffer toWrite = entry.duplicate();
-        while (toWrite.hasRemaining()) {
-            position += channel.write(toWrite, position);
-        }
         buffer.put(count * entrySize, entry, entry.position(), entrySize);
         view = new View(buffer, count + 1);
     }
 
-    /** Keeps the first {@code count} entries; the index becomes writable (active) again. */
+    /**
+     * Keeps the first {@code count} entries in a fresh heap mirror and empties the file; the index becomes writable
+     * (active) again. The mirror is published before the file shrinks, so a new reader never touches the old map.
+     */
     final void truncateToEntries(int count) throws IOException {
         View current = view;
         int keep = Math.min(count, current.count());
-        channel.truncate((long) keep * entrySize);
         view = new View(copyOf(current.buffer(), keep, Math.max(keep, 64) * entrySize), keep);
         sealed = false;
+        channel.truncate(0);
     }
 
     /**
@@ -117,13 +118,23 @@ abstract class IndexFile {
         return true;
     }
 
-    /** Makes the file immutable and replaces the heap mirror by a read-only map of it. */
+    /**
+     * Writes the mirror's entries to the file (one positional write from byte 0, cutting any stale longer content),
+     * makes the file immutable and replaces the mirror by a read-only map of it. Not forced.
+     */
     final void seal() throws IOException {
         if (sealed) {
             return;
         }
-        int count = view.count();
-        view = new View(channel.map(FileChannel.MapMode.READ_ONLY, 0, (long) count * entrySize), count);
+        View current = view;
+        long length = (long) current.count() * entrySize;
+        ByteBuffer entries = current.buffer().duplicate().position(0).limit((int) length);
+        long position = 0;
+        while (entries.hasRemaining()) {
+            position += channel.write(entries, position);
+        }
+        channel.truncate(length);
+        view = new View(channel.map(FileChannel.MapMode.READ_ONLY, 0, length), current.count());
         sealed = true;
     }
 

@@ -35,12 +35,13 @@ import org.slf4j.LoggerFactory;
  *   <li>Every other segment, always including the last one, is walked batch by batch: header present, batch length
  *       sane and inside the file, magic 2, offsets strictly increasing (compaction leaves gaps), and CRC-32C for
  *       batches reaching the recovery point.
- *       Its indexes are rebuilt. When all that follows the last valid batch is zero bytes, that is a preallocated
- *       tail (of the active segment, or of a rolled segment whose truncation a crash kept from the disk): it is
- *       truncated without a warning and the segment counts as whole. Otherwise the file is truncated at the first
- *       invalid batch (a torn write, also one into the zero-filled region, a garbage tail, a corrupt batch) and
- *       every later segment is deleted, since its data no longer follows on. One warning names the file, the byte
- *       position and the reason.</li>
+ *       Its indexes are rebuilt in the heap, whatever its index files held (empty, stale or longer); the files are
+ *       written when the segment is sealed (at once, unless it ends up last). When all that follows the last valid
+ *       batch is zero bytes, that is a preallocated tail (of the active segment, or of a rolled segment whose
+ *       truncation a crash kept from the disk): it is truncated without a warning and the segment counts as whole.
+ *       Otherwise the file is truncated at the first invalid batch (a torn write, also one into the zero-filled
+ *       region, a garbage tail, a corrupt batch) and every later segment is deleted, since its data no longer
+ *       follows on. One warning names the file, the byte position and the reason.</li>
  *   <li>The log start offset is {@code max(log-start-offset checkpoint, first segment base)}; segments entirely
  *       below it are deleted. The leader epoch cache is re-assigned from the walked batches and truncated to the
  *       recovered range.</li>

@@ -23,6 +23,11 @@ import java.util.function.Consumer;
  * contiguous until compaction removes batches, and the first batch's base offset is the segment's base offset unless
  * compaction removed that batch.
  *
+ * <p>Indexes: while the segment is active, both indexes live only in heap mirrors and their files are empty (see
+ * {@link IndexFile}); {@link #seal} writes each file in one go. A cleanly closed active segment therefore leaves
+ * empty index files, which is consistent: the last segment is always recovered on open, and recovery rebuilds its
+ * indexes without reading them.
+ *
  * <p>Preallocation ({@code preallocate}): while the segment is active, the file is kept zero-filled ahead of the
  * append position up to the next multiple of the chunk ({@code min(4 MiB, segment.bytes)}), never past
  * {@code segment.bytes}.
@@ -240,7 +245,7 @@ final class LogSegment {
         }
     }
 
-    private void indexBatch(BatchHeader header, int position) throws IOException {
+    private void indexBatch(BatchHeader header, int position) {
         if (position == 0) {
             firstBatchTimestamp = header.maxTimestamp();
         }
@@ -256,8 +261,10 @@ final class LogSegment {
     }
 
     /**
-     * Closes the segment for appends: the preallocated zeros are truncated away, a final time index entry is written
-     * and the indexes become immutable (memory-mapped).
+     * Closes the segment for appends: the preallocated zeros are truncated away, a final time index entry is added
+     * and both indexes are written to their files in one go (they were heap-only while active) and become immutable
+     * (memory-mapped). Nothing is forced: the caller forces the data and both indexes ({@link #flushAll}) before the
+     * recovery point moves past this segment.
      */
     void seal() throws IOException {
         trimPreallocation();
@@ -418,8 +425,10 @@ final class LogSegment {
     /**
      * Rebuilds the indexes and in-memory state by walking the whole file, verifying the CRC of the batches reaching
      * {@code verifyCrcFromOffset} and that offsets strictly increase from the base offset (compaction leaves gaps
-     * between batches). Truncates the file at the first invalid batch and returns it; empty when the whole file is
-     * valid, or when all that follows the last valid batch is zero bytes (a preallocated tail, truncated as well).
+     * between batches). The indexes are rebuilt in the heap: their files are emptied, whatever stale content they
+     * held, and written when the segment is sealed. Truncates the file at the first invalid batch and returns it;
+     * empty when the whole file is valid, or when all that follows the last valid batch is zero bytes (a
+     * preallocated tail, truncated as well).
      * {@code onValidBatch} sees each batch.
      */
     Optional<Invalid> recover(long verifyCrcFromOffset, Consumer<BatchHeader> onValidBatch) throws IOException {

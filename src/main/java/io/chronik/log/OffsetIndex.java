@@ -32,7 +32,7 @@ final class OffsetIndex extends IndexFile {
         this.baseOffset = baseOffset;
     }
 
-    void append(long offset, int position) throws IOException {
+    void append(long offset, int position) {
         ByteBuffer entry = ByteBuffer.allocate(ENTRY_SIZE);
         entry.putInt(0, Math.toIntExact(offset - baseOffset)).putInt(4, position);
         appendEntry(entry);

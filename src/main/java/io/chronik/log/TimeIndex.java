@@ -38,7 +38,7 @@ final class TimeIndex extends IndexFile {
     }
 
     /** Appends {@code (timestamp, offset)} when the timestamp is larger than the last entry's. */
-    void maybeAppend(long timestamp, long offset) throws IOException {
+    void maybeAppend(long timestamp, long offset) {
         Optional<TimestampOffset> last = lastEntry();
         if (last.isPresent() && timestamp <= last.get().timestamp() || timestamp < 0) {
             return;

@@ -1,5 +1,6 @@
 package io.chronik.log;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,11 +26,13 @@ class IndexFilesTest {
         assertEquals(new OffsetIndex.OffsetPosition(110, 500), index.lookup(110));
         assertEquals(new OffsetIndex.OffsetPosition(120, 1000), index.lookup(129));
         assertEquals(new OffsetIndex.OffsetPosition(130, 1500), index.lookup(Long.MAX_VALUE));
-        assertEquals(24, Files.size(tmp.resolve("a.index")), "append-only, 8 bytes per entry");
+        assertEquals(0, Files.size(tmp.resolve("a.index")), "while active, entries live in the heap only");
 
         index.truncateTo(120);
         assertEquals(new OffsetIndex.OffsetPosition(110, 500), index.lookup(200));
-        assertEquals(8, Files.size(tmp.resolve("a.index")));
+        index.seal();
+        assertEquals(8, Files.size(tmp.resolve("a.index")), "sealing writes the entries, 8 bytes each");
+        assertEquals(new OffsetIndex.OffsetPosition(110, 500), index.lookup(200));
         index.close();
     }
 
@@ -70,13 +73,39 @@ class IndexFilesTest {
         index.maybeAppend(1_000, 61);
         index.maybeAppend(2_000, 70);
         assertEquals(Optional.of(new TimeIndex.TimestampOffset(2_000, 70)), index.lastEntry());
-        assertEquals(24, Files.size(tmp.resolve("d.timeindex")), "only growing timestamps are indexed");
+        assertEquals(0, Files.size(tmp.resolve("d.timeindex")), "while active, entries live in the heap only");
         assertEquals(Optional.empty(), index.lookupBefore(1_000));
         assertEquals(Optional.of(new TimeIndex.TimestampOffset(1_000, 55)), index.lookupBefore(1_001));
         assertEquals(Optional.of(new TimeIndex.TimestampOffset(1_000, 55)), index.lookupBefore(2_000));
         index.truncateTo(70);
         assertEquals(Optional.of(new TimeIndex.TimestampOffset(1_000, 55)), index.lastEntry());
+        index.maybeAppend(1_500, 66);
+        index.seal();
+        assertEquals(24, Files.size(tmp.resolve("d.timeindex")), "only growing timestamps are indexed");
         index.close();
+    }
+
+    @Test
+    void sealingReplacesStaleFileContentByTheEntries() throws Exception {
+        Path file = tmp.resolve("e.index");
+        var stale = new OffsetIndex(file, 0, 1024);
+        for (int i = 1; i <= 5; i++) {
+            stale.append(i * 10, i * 1_000);
+        }
+        stale.seal();
+        stale.close();
+
+        var index = new OffsetIndex(file, 0, 1024);
+        index.append(7, 300);
+        index.append(15, 700);
+        index.seal();
+        index.close();
+        assertArrayEquals(new byte[] {0, 0, 0, 7, 0, 0, 1, 44, 0, 0, 0, 15, 0, 0, 2, (byte) 188},
+                Files.readAllBytes(file));
+        var reloaded = new OffsetIndex(file, 0, 1024);
+        assertTrue(reloaded.loadSealed(1_000));
+        assertEquals(new OffsetIndex.OffsetPosition(15, 700), reloaded.lookup(Long.MAX_VALUE));
+        reloaded.close();
     }
 
     @Test

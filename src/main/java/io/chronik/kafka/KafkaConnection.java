@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  *       order, then queues the response future — at most {@link #MAX_IN_FLIGHT} of them, blocking when full;</li>
  *   <li>the <b>writer</b> takes futures in queue order, waits for each and writes its response, so responses leave
  *       strictly in request order (clients match them FIFO) whatever order they complete in. A null response (produce
- *       with acks=0) writes nothing.</li>
+ *       with acks=0) writes nothing. Responses that are complete when the writer gets to them are flushed together
+ *       (one system call, usually one TCP segment: pipelined produces often complete with the same force).</li>
  * </ul>
  * A protocol violation (bad size, unknown or unserved API or version, unparseable request) closes the connection at
  * once with one WARN line; a clean end of input lets the writer send what is pending first.
@@ -229,14 +230,23 @@ final class KafkaConnection {
         try {
             while (true) {
                 Pending p = inFlight.take();
+                // Write this response and every following one that is already complete, then flush them together.
+                while (p != END_OF_INPUT) {
+                    Send send = responseSend(p);
+                    if (send != null) {
+                        while (!send.completed()) {
+                            send.writeTo(channel);
+                        }
+                    }
+                    Pending next = inFlight.peek();
+                    if (next == null || next != END_OF_INPUT && !next.response().isDone()) {
+                        break;
+                    }
+                    p = inFlight.take();
+                }
+                channel.flush();
                 if (p == END_OF_INPUT) {
                     break;
-                }
-                Send send = responseSend(p);
-                if (send != null) {
-                    while (!send.completed()) {
-                        send.writeTo(channel);
-                    }
                 }
             }
         } catch (InterruptedException | ClosedChannelException e) {

@@ -157,6 +157,38 @@ class KafkaConnectionTest {
     }
 
     @Test
+    void responsesWrittenTogetherKeepTheirOrderAndBytesAcrossTheCoalescingBufferSize() throws Exception {
+        // ids divisible by 3 answer with a body larger than the writer's coalescing buffer, the others small: the
+        // ready responses are flushed in groups, and a large one must not overtake the small ones buffered before it
+        FakeHandler mixed = new FakeHandler(ApiKeys.METADATA,
+                r -> CompletableFuture.completedFuture(mixedSizeBody(r.header().correlationId())));
+        try (RawKafkaConnection c = serve(mixed)) {
+            short v = ApiKeys.METADATA.latestVersion(false);
+            ByteBuffer pipelined = ByteBuffer.allocate(64 * 1024);
+            for (int id = 1; id <= 30; id++) {
+                pipelined.put(RawKafkaConnection.frame(ApiKeys.METADATA, v, id, new MetadataRequestData()));
+            }
+            c.sendBytes(Arrays.copyOf(pipelined.array(), pipelined.position()));
+            for (int id = 1; id <= 30; id++) {
+                RawKafkaConnection.Response r = c.receive(ApiKeys.METADATA, v);
+                assertEquals(id, r.correlationId());
+                assertEquals(mixedSizeBody(id), r.body());
+            }
+        }
+    }
+
+    /** Small, or (every third id) larger than the coalescing buffer: brokers with 10,000-character host names. */
+    private static MetadataResponseData mixedSizeBody(int id) {
+        var body = new MetadataResponseData().setClusterId("c" + id);
+        int brokers = id % 3 == 0 ? SocketTransferableChannel.COALESCE_BYTES / 10_000 + 1 : 0;
+        for (int b = 0; b < brokers; b++) {
+            body.brokers().add(new MetadataResponseData.MetadataResponseBroker().setNodeId(b)
+                    .setHost((id + "." + b + "-").repeat(10_000).substring(0, 10_000)).setPort(9092));
+        }
+        return body;
+    }
+
+    @Test
     void sendsNothingForARequestWhoseHandlerAnswersNull() throws Exception {
         FakeHandler silentForOdd = new FakeHandler(ApiKeys.METADATA, r -> CompletableFuture.completedFuture(
                 r.header().correlationId() % 2 == 1 ? null : new MetadataResponseData()));

@@ -7,12 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -22,29 +19,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.kafka.common.record.internal.RecordBatch;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class CrashRecoveryTest extends LogTestBase {
 
-    private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-    private PrintStream originalErr;
-
-    @BeforeEach
-    void captureWarnings() {
-        originalErr = System.err;
-        System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restoreStderr() {
-        System.setErr(originalErr);
-    }
-
-    private String warnings() {
-        return stderr.toString(StandardCharsets.UTF_8);
-    }
+    @RegisterExtension
+    final CapturedStderr stderr = new CapturedStderr();
 
     /** Appends {@code count} batches of 2 records and waits until they are durable; returns their sizes. */
     private static List<Integer> appendDurably(PartitionLog log, int count) throws Exception {
@@ -98,8 +79,8 @@ class CrashRecoveryTest extends LogTestBase {
         assertEquals(18, reopened.logEndOffset());
         assertEquals(9, readAll(reopened).size());
         assertEquals(fileSize - sizes.getLast(), Files.size(segment(crashed, 0)));
-        assertTrue(warnings().contains(segment(crashed, 0).toString()), warnings());
-        assertTrue(warnings().contains("byte " + (fileSize - sizes.getLast())), warnings());
+        assertTrue(stderr.text().contains(segment(crashed, 0).toString()), stderr.text());
+        assertTrue(stderr.text().contains("byte " + (fileSize - sizes.getLast())), stderr.text());
 
         assertEquals(18, reopened.append(batch(1, 5), 1, -1).baseOffset());
         assertEquals(10, readAll(reopened).size());
@@ -117,7 +98,7 @@ class CrashRecoveryTest extends LogTestBase {
         assertEquals(10, reopened.logEndOffset());
         assertEquals(5, readAll(reopened).size());
         assertEquals(dataEnd, Files.size(segment(crashed, 0)));
-        assertFalse(warnings().contains("Recovering"), warnings());
+        assertFalse(stderr.text().contains("Recovering"), stderr.text());
     }
 
     @Test
@@ -147,7 +128,7 @@ class CrashRecoveryTest extends LogTestBase {
         assertEquals(8, reopened.logEndOffset());
         assertEquals(4, readAll(reopened).size());
         assertEquals(fifthBatch, Files.size(segment(crashed, 0)));
-        assertTrue(warnings().contains("CRC-32C mismatch") && warnings().contains("byte " + fifthBatch), warnings());
+        assertTrue(stderr.text().contains("CRC-32C mismatch") && stderr.text().contains("byte " + fifthBatch), stderr.text());
     }
 
     @Test
@@ -171,7 +152,7 @@ class CrashRecoveryTest extends LogTestBase {
         try (var files = Files.list(crashed)) {
             assertEquals(2, files.filter(p -> p.toString().endsWith(".log")).count());
         }
-        assertTrue(warnings().contains("later segment"), warnings());
+        assertTrue(stderr.text().contains("later segment"), stderr.text());
         assertEquals(second, reopened.append(batch(1, 1), 1, -1).baseOffset());
     }
 
@@ -217,7 +198,7 @@ class CrashRecoveryTest extends LogTestBase {
         }
         assertTrue(Files.size(indexes.get(0)) > 0, "index rebuilt");
         assertEquals(0, Files.size(indexes.get(2)) % 8, "index rebuilt");
-        assertFalse(warnings().contains("WARN"), "index rebuilds are silent: " + warnings());
+        assertFalse(stderr.text().contains("WARN"), "index rebuilds are silent: " + stderr.text());
     }
 
     @Test
@@ -229,6 +210,6 @@ class CrashRecoveryTest extends LogTestBase {
         PartitionLog reopened = open(config(2048));
         assertEquals(end, reopened.logEndOffset());
         assertEquals(30, readAll(reopened).size());
-        assertEquals("", warnings());
+        assertEquals("", stderr.text());
     }
 }

@@ -8,44 +8,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.common.record.internal.RecordBatch;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class PreallocationTest extends LogTestBase {
 
     private static final int SEGMENT_BYTES = 64 * 1024;
     private static final LogConfig PREALLOCATED = withPreallocate(config(SEGMENT_BYTES), true);
 
-    private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-    private PrintStream originalErr;
-
-    @BeforeEach
-    void captureWarnings() {
-        originalErr = System.err;
-        System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restoreStderr() {
-        System.setErr(originalErr);
-    }
-
-    private String warnings() {
-        return stderr.toString(StandardCharsets.UTF_8);
-    }
+    @RegisterExtension
+    final CapturedStderr stderr = new CapturedStderr();
 
     @Test
     void appendsLeaveAZeroFilledTailThatReadersNeverSee() throws Exception {
@@ -115,7 +96,7 @@ class PreallocationTest extends LogTestBase {
         assertEquals(bytes, reopened.sizeInBytes());
         assertEquals(files, PartitionLogReadWriteTest.segmentFiles(reopened));
         assertEquals(30, readAll(reopened).size());
-        assertFalse(warnings().contains("Recovering"), warnings());
+        assertFalse(stderr.text().contains("Recovering"), stderr.text());
     }
 
     @Test
@@ -130,7 +111,7 @@ class PreallocationTest extends LogTestBase {
         assertEquals(24, reopened.logEndOffset());
         assertEquals(12, readAll(reopened).size());
         assertEquals(dataEnd, Files.size(segment(crashed, 0)), "zero tail truncated");
-        assertFalse(warnings().contains("Recovering"), warnings());
+        assertFalse(stderr.text().contains("Recovering"), stderr.text());
 
         assertEquals(24, reopened.append(batch(1, 5), 1, -1).baseOffset());
         assertEquals(SEGMENT_BYTES, Files.size(segment(crashed, 0)), "preallocated again");
@@ -153,7 +134,7 @@ class PreallocationTest extends LogTestBase {
         assertEquals(30, readAll(reopened).size());
         assertEquals(firstData, Files.size(first));
         assertEquals(files, PartitionLogReadWriteTest.segmentFiles(reopened));
-        assertFalse(warnings().contains("Recovering"), warnings());
+        assertFalse(stderr.text().contains("Recovering"), stderr.text());
     }
 
     @Test
@@ -170,7 +151,7 @@ class PreallocationTest extends LogTestBase {
         assertEquals(10, reopened.logEndOffset());
         assertEquals(5, readAll(reopened).size());
         assertEquals(dataEnd, Files.size(segment(crashed, 0)));
-        assertTrue(warnings().contains(segment(crashed, 0) + " at byte " + dataEnd), warnings());
+        assertTrue(stderr.text().contains(segment(crashed, 0) + " at byte " + dataEnd), stderr.text());
     }
 
     @Test

@@ -7,12 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,34 +36,6 @@ class CrashRecoveryTest extends LogTestBase {
         return sizes;
     }
 
-    /** What a crash right now leaves on disk for a log whose appends were all forced: a copy of its files. */
-    private Path crashCopy(PartitionLog log, Map<String, Long> truncateTo) throws IOException {
-        Path copy = tmp.resolve("crashed-" + System.nanoTime());
-        Files.createDirectories(copy);
-        try (var files = Files.list(log.dir())) {
-            for (Path file : files.toList()) {
-                Path target = copy.resolve(file.getFileName());
-                Files.copy(file, target);
-                Long length = truncateTo.get(file.getFileName().toString());
-                if (length != null) {
-                    try (var channel = FileChannel.open(target, StandardOpenOption.WRITE)) {
-                        channel.truncate(length);
-                    }
-                }
-            }
-        }
-        return copy;
-    }
-
-    private static Path segment(Path dir, long base) {
-        return dir.resolve(String.format("%020d.log", base));
-    }
-
-    private static void writeAt(Path file, long position, ByteBuffer bytes) throws IOException {
-        try (var channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            channel.write(bytes, position);
-        }
-    }
 
     @Test
     void reopenAfterTornTailServesOnlyWholeBatches() throws Exception {

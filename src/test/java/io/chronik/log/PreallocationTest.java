@@ -10,10 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.common.record.internal.RecordBatch;
@@ -189,28 +187,6 @@ class PreallocationTest extends LogTestBase {
         for (int i = 0; i < count; i++) {
             PartitionLog.AppendResult result = log.append(batch(2, 1_000 + i, 40), 1, -1);
             assertTrue(log.awaitDurable(result.lastOffset() + 1, Duration.ofSeconds(10)));
-        }
-    }
-
-    /** What a crash right now leaves on disk for a log whose appends were all forced: a copy of its files. */
-    private Path crashCopy(PartitionLog log) throws IOException {
-        Path copy = tmp.resolve("crashed-" + System.nanoTime());
-        Files.createDirectories(copy);
-        try (var files = Files.list(log.dir())) {
-            for (Path file : files.toList()) {
-                Files.copy(file, copy.resolve(file.getFileName()));
-            }
-        }
-        return copy;
-    }
-
-    private static Path segment(Path dir, long base) {
-        return dir.resolve(String.format("%020d.log", base));
-    }
-
-    private static void writeAt(Path file, long position, ByteBuffer bytes) throws IOException {
-        try (var channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            channel.write(bytes, position);
         }
     }
 

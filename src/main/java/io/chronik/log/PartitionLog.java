@@ -251,9 +251,12 @@ public final class PartitionLog implements Closeable {
                 return true;
             }
             timeoutNanos -= System.nanoTime() - start;
+            if (timeoutNanos <= 0) {
+                return false; // the caller gave up within the holder's turn: leave the force to the holder
+            }
         }
         flusher.requestFlush(this);
-        return durable.await(endOffset, Math.max(0, timeoutNanos));
+        return durable.await(endOffset, timeoutNanos);
     }
 
     /** Under an open {@link FlushDeferral} on another thread: one more holder will queue this log's force. */

@@ -94,9 +94,11 @@ final class KafkaConnection {
 
     private void readLoop() {
         try (FlushDeferral deferral = FlushDeferral.open()) {
-            int deferredRequests = 0;
+            int deferredRequests = 0; // produce requests read since the deferral last held nothing
             while (!closed.get()) {
-                if (deferredRequests >= MAX_DEFERRED_REQUESTS) {
+                if (deferral.isEmpty()) {
+                    deferredRequests = 0;
+                } else if (deferredRequests >= MAX_DEFERRED_REQUESTS) {
                     deferral.release();
                     deferredRequests = 0;
                 }
@@ -124,7 +126,6 @@ final class KafkaConnection {
                         } else {
                             // Only produce handlers are known never to block the reader; release before any other.
                             deferral.release();
-                            deferredRequests = 0;
                         }
                         enqueue(new Pending(d.kafkaRequest().header().correlationId(), api,
                                 d.kafkaRequest().apiVersion(), d.request(), invoke(d)), deferral);

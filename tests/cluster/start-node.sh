@@ -7,6 +7,8 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 DIR="$ROOT/tests/cluster"
+# shellcheck source=lib.sh
+source "$DIR/lib.sh"
 cd "$ROOT"
 if [ $# -eq 0 ]; then
     echo "usage: tests/cluster/start-node.sh N [N ...]   (N = 1, 2 or 3)" >&2
@@ -26,16 +28,7 @@ for n in "$@"; do
         exit 1
     fi
 done
-if [ ! -f target/chronik.jar ]; then
-    echo "Building target/chronik.jar ..."
-    make build >/dev/null
-fi
-# shellcheck source=../../bin/lib/java.sh
-source "$ROOT/bin/lib/java.sh"
-chronik_find_java
-if "$JAVA" --sun-misc-unsafe-memory-access=allow -version >/dev/null 2>&1; then
-    export CHRONIK_JAVA_OPTS="${CHRONIK_JAVA_OPTS:-} --sun-misc-unsafe-memory-access=allow"
-fi
+prepare_launch
 mkdir -p "$DIR/logs"
 # Line N of the pids file is node N's pid (start.sh writes them in order).
 while [ "$(wc -l < "$DIR/pids")" -lt 3 ]; do echo >> "$DIR/pids"; done

@@ -5,6 +5,8 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 DIR="$ROOT/tests/cluster"
+# shellcheck source=lib.sh
+source "$DIR/lib.sh"
 cd "$ROOT"
 if [ -s "$DIR/pids" ]; then
     while read -r pid; do
@@ -14,17 +16,7 @@ if [ -s "$DIR/pids" ]; then
         fi
     done < "$DIR/pids"
 fi
-if [ ! -f target/chronik.jar ]; then
-    echo "Building target/chronik.jar ..."
-    make build >/dev/null
-fi
-# Ratis's shaded protobuf uses sun.misc.Unsafe; JDK 23+ warns about it on stderr unless told it is allowed.
-# shellcheck source=../../bin/lib/java.sh
-source "$ROOT/bin/lib/java.sh"
-chronik_find_java
-if "$JAVA" --sun-misc-unsafe-memory-access=allow -version >/dev/null 2>&1; then
-    export CHRONIK_JAVA_OPTS="${CHRONIK_JAVA_OPTS:-} --sun-misc-unsafe-memory-access=allow"
-fi
+prepare_launch
 rm -rf "$DIR/data" "$DIR/logs" "$DIR/pids"
 mkdir -p "$DIR/logs"
 for n in 1 2 3; do

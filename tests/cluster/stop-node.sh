@@ -4,6 +4,8 @@
 # With --kill it sends SIGKILL at once (a crash).
 set -euo pipefail
 DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=lib.sh
+source "$DIR/lib.sh"
 signal=TERM
 if [ "${1:-}" = "--kill" ]; then
     signal=KILL
@@ -20,14 +22,7 @@ if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then
     exit 0
 fi
 kill -s "$signal" "$pid"
-for _ in $(seq 1 100); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-done
-if kill -0 "$pid" 2>/dev/null; then
-    echo "pid $pid did not stop within 10 s; sending SIGKILL"
-    kill -9 "$pid" 2>/dev/null || true
-fi
+await_exit "$pid"
 # Forget the pid (line N stays, empty), so that stop.sh never signals a process that later reuses it.
 sed -i "${n}s/.*//" "$DIR/pids"
 echo "node $n (pid $pid) stopped; its data is kept (tests/cluster/data/node$n)"

@@ -1,13 +1,10 @@
 package io.chronik.admin;
 
+import io.chronik.common.DurableFiles;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
@@ -137,18 +134,11 @@ public final class AdminApiKey {
     }
 
     private static void write(Path file, String key) throws IOException {
-        Path temp = file.resolveSibling(FILE_NAME + ".tmp");
-        Files.deleteIfExists(temp); // left over from a crash during an earlier first start
-        Files.createFile(temp, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-        Files.writeString(temp, key + "\n", StandardCharsets.UTF_8);
-        try (var channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-            channel.force(true);
-        }
-        try {
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
+        DurableFiles.replace(file, temp -> {
+            Files.deleteIfExists(temp); // left over from a crash during an earlier first start
+            Files.createFile(temp, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+            Files.writeString(temp, key + "\n", StandardCharsets.UTF_8);
+        });
     }
 
     /** Whether {@code presented} is this key; takes the same time wherever the first difference is. */

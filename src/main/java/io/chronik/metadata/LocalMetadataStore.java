@@ -1,17 +1,14 @@
 package io.chronik.metadata;
 
 import io.chronik.common.ChronikException;
+import io.chronik.common.DurableFiles;
 import io.chronik.common.ErrorCode;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -102,19 +99,11 @@ public final class LocalMetadataStore implements MetadataStore {
         String clusterId = newClusterId();
         props.setProperty("cluster.id", clusterId);
         props.setProperty("node.id", Integer.toString(nodeId));
-        Path tmp = dir.resolve(META_PROPERTIES + ".tmp");
-        try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-            props.store(out, "Chronik node identity; do not edit");
-        }
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-            ch.force(true);
-        }
-        try {
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
-        MetadataJournal.forceDirectory(dir);
+        DurableFiles.replace(file, tmp -> {
+            try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                props.store(out, "Chronik node identity; do not edit");
+            }
+        });
         LOG.info("Formatted metadata directory {} with cluster id {}", dir, clusterId);
         return clusterId;
     }

@@ -3,6 +3,7 @@ package io.chronik.metadata;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.chronik.common.DurableFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -51,7 +52,7 @@ final class MetadataJournal implements AutoCloseable {
                 StandardOpenOption.WRITE);
         try {
             if (created) {
-                forceDirectory(file.getParent());
+                DurableFiles.forceDirectory(file.getParent());
             }
             byte[] bytes = Files.readAllBytes(file);
             int lineStart = 0;
@@ -112,12 +113,6 @@ final class MetadataJournal implements AutoCloseable {
                 e.addSuppressed(suppressed);
             }
             throw new IOException("Cannot append to metadata journal " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    static void forceDirectory(Path dir) throws IOException {
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
         }
     }
 

@@ -4,15 +4,12 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.chronik.common.DurableFiles;
 import io.chronik.metadata.MetadataImage;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 
 /**
  * A state-machine snapshot file: the whole {@link MetadataImage} as UTF-8 JSON,
@@ -36,21 +33,11 @@ final class ImageSnapshot {
         ObjectNode root = JSON.createObjectNode();
         root.put("format", FORMAT);
         root.set("image", JSON.valueToTree(image.withControllerId(-1)));
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (OutputStream out = Files.newOutputStream(tmp)) {
-            JSON.writeValue(out, root);
-        }
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-            ch.force(true);
-        }
-        try {
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
-        try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
-            dir.force(true);
-        }
+        DurableFiles.replace(file, tmp -> {
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                JSON.writeValue(out, root);
+            }
+        });
     }
 
     /** @throws IOException naming the file when it is not a snapshot this version can read */

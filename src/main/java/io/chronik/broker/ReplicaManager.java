@@ -6,6 +6,8 @@ import io.chronik.common.TopicPartition;
 import io.chronik.config.HostPort;
 import io.chronik.config.ServerConfig;
 import io.chronik.log.LogCleaner;
+import io.chronik.log.Journal;
+import io.chronik.log.JournalReplay;
 import io.chronik.log.LogFlusher;
 import io.chronik.log.PartitionLog;
 import io.chronik.log.RecordCompactor;
@@ -93,12 +95,29 @@ public final class ReplicaManager implements ReplicaDirectory, AutoCloseable {
         this.logsDir = config.dataDir().resolve("logs");
         Files.createDirectories(logsDir);
         this.checkpointedMarks = readHighWatermarkCheckpoint();
-        this.flusher = new LogFlusher(config.kafka().flusherThreads());
+        this.flusher = openFlusher(config, logsDir);
         this.cleaner = new LogCleaner(flusher, compactor, Duration.ofMillis(config.logDefaults().cleanerIntervalMs()));
         this.retention = Executors.newSingleThreadScheduledExecutor(
                 r -> Thread.ofPlatform().name("chronik-retention").daemon().unstarted(r));
         this.fetchers = new ReplicaFetcherManager(config.nodeId(), this::walAddress, this::clusterId);
         this.isrUpdates = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("chronik-isr-update").factory());
+    }
+
+    /**
+     * The log flusher with the shared journal ({@code [log] journal_bytes}, docs/durability.md), after replaying what
+     * the journal holds from before a crash into the logs. With the journal switched off, a journal left by an
+     * earlier run is still replayed, then removed.
+     */
+    private static LogFlusher openFlusher(ServerConfig config, Path logsDir) throws IOException {
+        Path journalDir = config.dataDir().resolve(Journal.DIRECTORY);
+        long journalBytes = config.logDefaults().journalBytes();
+        var replayConfig = LogConfigs.of(TopicConfigs.resolve(Map.of(), config));
+        if (journalBytes == 0) {
+            JournalReplay.replayAndRemove(journalDir, logsDir, replayConfig);
+            return new LogFlusher(config.kafka().flusherThreads());
+        }
+        Journal journal = JournalReplay.open(journalDir, journalBytes, logsDir, replayConfig);
+        return new LogFlusher(config.kafka().flusherThreads(), journal, logsDir);
     }
 
     /** The WAL address of node {@code id} from the cluster's peers, or null. */

@@ -130,6 +130,9 @@ public record ServerConfig(
      * @param preallocate                default {@code preallocate} (Kafka's {@code log.preallocate}), false as in
      *                                   Kafka: zero-filling makes each fsync cheaper but costs as much CPU as it saves
      *                                   on the reference machine (docs/durability.md)
+     * @param journalBytes               capacity of the shared write-ahead journal that makes {@code flush.messages=1}
+     *                                   appends durable with one force for all partitions; 0 switches it off (every
+     *                                   partition forces its own segment, as before)
      */
     public record LogDefaults(
             int segmentBytes,
@@ -141,11 +144,21 @@ public record ServerConfig(
             int messageMaxBytes,
             long retentionCheckIntervalMs,
             long cleanerIntervalMs,
-            boolean preallocate) {
+            boolean preallocate,
+            long journalBytes) {
 
+        public static final long DEFAULT_JOURNAL_BYTES = 1L << 30;
         public static final LogDefaults DEFAULT = new LogDefaults(
                 1 << 30, 7L * 24 * 3600 * 1000, 7L * 24 * 3600 * 1000, -1, 1, Long.MAX_VALUE, 1048588, 300_000,
-                15_000, false);
+                15_000, false, DEFAULT_JOURNAL_BYTES);
+
+        /** The defaults with the journal at its default size; for callers written before it existed. */
+        public LogDefaults(int segmentBytes, long segmentMs, long retentionMs, long retentionBytes, long flushMessages,
+                long flushMs, int messageMaxBytes, long retentionCheckIntervalMs, long cleanerIntervalMs,
+                boolean preallocate) {
+            this(segmentBytes, segmentMs, retentionMs, retentionBytes, flushMessages, flushMs, messageMaxBytes,
+                    retentionCheckIntervalMs, cleanerIntervalMs, preallocate, DEFAULT_JOURNAL_BYTES);
+        }
 
         /** The defaults with {@code preallocate} at its default (false); for callers written before it existed. */
         public LogDefaults(int segmentBytes, long segmentMs, long retentionMs, long retentionBytes, long flushMessages,

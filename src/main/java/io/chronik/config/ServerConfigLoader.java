@@ -64,7 +64,7 @@ public final class ServerConfigLoader {
         Optional<TomlSection> logTable = file.flatMap(f -> f.table("log"));
         logTable.ifPresent(l -> l.rejectUnknownKeys("segment_bytes", "segment_ms", "retention_ms", "retention_bytes",
                 "flush_messages", "flush_ms", "message_max_bytes", "retention_check_interval_ms",
-                "cleaner_interval_ms", "preallocate"));
+                "cleaner_interval_ms", "preallocate", "journal_bytes"));
 
         Optional<TomlSection> groupsTable = file.flatMap(f -> f.table("groups"));
         groupsTable.ifPresent(g -> g.rejectUnknownKeys("offsets_topic_partitions", "initial_rebalance_delay_ms",
@@ -231,7 +231,17 @@ public final class ServerConfigLoader {
                 log.intValue("message_max_bytes", 1, Integer.MAX_VALUE).orElse(d.messageMaxBytes()),
                 log.integer("retention_check_interval_ms", 1, Long.MAX_VALUE).orElse(d.retentionCheckIntervalMs()),
                 log.integer("cleaner_interval_ms", 1, Long.MAX_VALUE).orElse(d.cleanerIntervalMs()),
-                log.bool("preallocate").orElse(d.preallocate()));
+                log.bool("preallocate").orElse(d.preallocate()),
+                journalBytes(log, d.journalBytes()));
+    }
+
+    private static long journalBytes(TomlSection log, long defaultBytes) {
+        long bytes = log.integer("journal_bytes", 0, Long.MAX_VALUE).orElse(defaultBytes);
+        if (bytes != 0 && bytes < 16L * 1024 * 1024) {
+            throw new ConfigException(log.location() + ": log.journal_bytes = " + bytes
+                    + " must be 0 (no journal) or at least 16777216 (16 MiB)");
+        }
+        return bytes;
     }
 
     private static GroupSettings groupSettings(TomlSection g) {

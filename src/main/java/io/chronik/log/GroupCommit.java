@@ -28,6 +28,16 @@ final class GroupCommit {
     /** The log's state a force must cover, captured under the append lock. */
     record Tail(long logEndOffset, LogSegment active, boolean closed) {}
 
+    /** The shared journal this log's appends go to, or null (then every force forces the segment). */
+    private final Journal journal;
+    /** Under the append lock: logical end of this log's latest journal entry, 0 when none. */
+    private long journalEnd;
+    /** Under the append lock: appends made durable by forcing the segment (not journaled), and those forced. */
+    private long segmentOnlyAppends;
+    private long segmentOnlyForced;
+    /** Set before each journal entry of this log; cleared by the journal checkpoint, which then forces the log. */
+    private final AtomicBoolean journaledSinceCheckpoint = new AtomicBoolean();
+
     private final Path dir;
     private final ReentrantLock appendLock;
     private final ReentrantLock flushLock = new ReentrantLock();
@@ -42,8 +52,9 @@ final class GroupCommit {
     /** Under the flush lock. */
     private long recoveryPoint;
 
-    GroupCommit(Path dir, ReentrantLock appendLock, long durableEndOffset, long recoveryPoint) {
+    GroupCommit(Path dir, ReentrantLock appendLock, long durableEndOffset, long recoveryPoint, Journal journal) {
         this.dir = dir;
+        this.journal = journal;
         this.appendLock = appendLock;
         this.durable = new DurableOffset(durableEndOffset);
         this.recoveryPoint = recoveryPoint;
@@ -62,6 +73,35 @@ final class GroupCommit {
         if (firstUnflushedAppendNanos < 0) {
             firstUnflushedAppendNanos = System.nanoTime();
         }
+    }
+
+    /**
+     * Under the append lock: whether the next append may be made durable by the journal. Not while appends made
+     * durable by a segment force (a relaxed policy, a journal failure) are not forced yet: a journal entry must never
+     * be replayed after a gap.
+     */
+    boolean mayJournal() {
+        return journal != null && segmentOnlyAppends == segmentOnlyForced;
+    }
+
+    /** Under the append lock: the next journal entry is this log's (call before writing it). */
+    void beforeJournalEntry() {
+        journaledSinceCheckpoint.set(true);
+    }
+
+    /** Under the append lock: this log's journal entry ends at logical position {@code end}. */
+    void onJournaled(long end) {
+        journalEnd = end;
+    }
+
+    /** Under the append lock: an append that only a force of its segment makes durable. */
+    void onSegmentOnlyAppend() {
+        segmentOnlyAppends++;
+    }
+
+    /** For the journal checkpoint: whether this log took a journal entry since the last call. */
+    boolean takeJournaledSinceCheckpoint() {
+        return journaledSinceCheckpoint.getAndSet(false);
     }
 
     /** Under the append lock: {@code sealed} was rolled and a new segment file created. */
@@ -96,14 +136,20 @@ final class GroupCommit {
         queued.set(false);
     }
 
-    /** Forces what {@code tail} (called under the append lock) reports and advances the durable offset. */
-    void flush(Supplier<Tail> tail) throws IOException {
+    /**
+     * Forces what {@code tail} (called under the append lock) reports and advances the durable offset. Journaled
+     * appends are made durable by forcing the journal, unless {@code forceSegment} (the journal checkpoint) asks for
+     * the active segment to be forced as well.
+     */
+    void flush(Supplier<Tail> tail, boolean forceSegment) throws IOException {
         flushLock.lock();
         try {
             durable.throwIfFailed();
             Tail captured;
             List<LogSegment> sealed;
             boolean syncDirectory;
+            long journalPosition;
+            long segmentOnly;
             appendLock.lock();
             try {
                 captured = tail.get();
@@ -111,17 +157,31 @@ final class GroupCommit {
                 syncDirectory = directorySyncNeeded;
                 directorySyncNeeded = false;
                 firstUnflushedAppendNanos = -1;
+                journalPosition = journalEnd;
+                segmentOnly = segmentOnlyAppends;
             } finally {
                 appendLock.unlock();
             }
-            if (captured.closed()
-                    || captured.logEndOffset() <= durable.value() && sealed.isEmpty() && !syncDirectory) {
+            boolean activeDirty = forceSegment || journal == null || segmentOnly != segmentOnlyForced;
+            if (captured.closed() || captured.logEndOffset() <= durable.value() && sealed.isEmpty() && !syncDirectory
+                    && !forceSegment) {
                 return;
             }
             for (LogSegment segment : sealed) {
                 segment.flushAll();
             }
-            captured.active().flushLog();
+            if (activeDirty) {
+                captured.active().flushLog();
+                appendLock.lock();
+                try {
+                    segmentOnlyForced = segmentOnly;
+                } finally {
+                    appendLock.unlock();
+                }
+            }
+            if (journal != null && !forceSegment) {
+                journal.forceUpTo(journalPosition);
+            }
             if (syncDirectory) {
                 CheckpointFile.forceDirectory(dir);
             }
@@ -145,6 +205,7 @@ final class GroupCommit {
 
     /** Under the flush and append locks: the log was truncated to {@code logEndOffset}. */
     void onTruncate(long logEndOffset) throws IOException {
+        segmentOnlyForced = segmentOnlyAppends; // truncation forced the segment that is active now
         durable.lowerTo(logEndOffset);
         if (recoveryPoint > logEndOffset) {
             writeRecoveryPoint(logEndOffset);
@@ -157,6 +218,7 @@ final class GroupCommit {
             segment.flushAll();
         }
         active.flushLog();
+        segmentOnlyForced = segmentOnlyAppends;
         writeRecoveryPoint(logEndOffset);
         durable.advanceTo(logEndOffset);
     }

@@ -1,6 +1,7 @@
 package io.chronik.log;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,10 +45,21 @@ public final class LogFlusher implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private final ScheduledExecutorService scheduler;
     private final Duration fileDeleteDelay;
+    /** The shared journal of the logs in {@link #journalLogsDir}, or null. */
+    private final Journal journal;
+    private final Path journalLogsDir;
     private volatile boolean closed;
 
     public LogFlusher(int threads) {
         this(threads, DEFAULT_FILE_DELETE_DELAY, DEFAULT_FLUSH_CHECK_INTERVAL);
+    }
+
+    /**
+     * A flusher whose logs directly under {@code logsDir} make their appends durable through {@code journal}; it owns
+     * the journal from now on (checkpoints, close).
+     */
+    public LogFlusher(int threads, Journal journal, Path logsDir) {
+        this(threads, DEFAULT_FILE_DELETE_DELAY, DEFAULT_FLUSH_CHECK_INTERVAL, journal, logsDir);
     }
 
     /**
@@ -56,6 +68,10 @@ public final class LogFlusher implements AutoCloseable {
      * @param flushCheckInterval how often relaxed logs are checked against their {@code flush.ms}
      */
     public LogFlusher(int threads, Duration fileDeleteDelay, Duration flushCheckInterval) {
+        this(threads, fileDeleteDelay, flushCheckInterval, null, null);
+    }
+
+    LogFlusher(int threads, Duration fileDeleteDelay, Duration flushCheckInterval, Journal journal, Path logsDir) {
         if (threads < 1) {
             throw new IllegalArgumentException("flusher threads must be >= 1, was " + threads);
         }
@@ -66,6 +82,26 @@ public final class LogFlusher implements AutoCloseable {
                 flushCheckInterval.toMillis(), TimeUnit.MILLISECONDS);
         for (int i = 0; i < threads; i++) {
             this.threads.add(Thread.ofPlatform().name("log-flusher-" + i).daemon().start(this::runFlusher));
+        }
+        this.journal = journal;
+        this.journalLogsDir = logsDir == null ? null : logsDir.toAbsolutePath().normalize();
+        if (journal != null) {
+            journal.start(this::forceJournaledLogs);
+        }
+    }
+
+    /** The journal a log in {@code dir} appends to: this flusher's, when {@code dir} is directly in its directory. */
+    Journal journalFor(Path dir) {
+        if (journal == null || !dir.toAbsolutePath().normalize().getParent().equals(journalLogsDir)) {
+            return null;
+        }
+        return journal;
+    }
+
+    /** The journal checkpoint's work: forces every open log that took journal entries since the last one. */
+    private void forceJournaledLogs() throws IOException {
+        for (PartitionLog log : logs) {
+            log.forceForJournalCheckpoint();
         }
     }
 
@@ -153,6 +189,13 @@ public final class LogFlusher implements AutoCloseable {
         }
         for (LogSegment segment : List.copyOf(pendingDeletes)) {
             deletePending(segment);
+        }
+        if (journal != null) {
+            try {
+                journal.close();
+            } catch (IOException e) {
+                LOG.warn("Closing the journal failed; the next start replays it: {}", e.toString());
+            }
         }
     }
 }

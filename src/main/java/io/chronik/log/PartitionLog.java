@@ -3,6 +3,7 @@ package io.chronik.log;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,11 +11,15 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The durable log of one partition: a directory of {@link LogSegment}s plus the {@code log-start-offset},
@@ -48,6 +53,7 @@ public final class PartitionLog implements Closeable {
      * holds this log, before queueing it itself (a safety net: holders release before they could block).
      */
     static final Duration HELD_FLUSH_WAIT = Duration.ofMillis(20);
+    private static final Logger LOG = LoggerFactory.getLogger(PartitionLog.class);
 
     /** Result of an append: the offsets the broker stamped into the batch. */
     public record AppendResult(long baseOffset, long lastOffset, long maxTimestamp, long logStartOffset) {}
@@ -58,8 +64,15 @@ public final class PartitionLog implements Closeable {
     /** The end offset (exclusive) of a leader epoch, for OffsetForLeaderEpoch (KIP-101). */
     public record EpochEndOffset(int leaderEpoch, long endOffset) {}
 
+    /** The file in a log directory holding the random id that journal entries carry (replay skips other ids). */
+    static final String JOURNAL_ID_FILE = "journal-id";
+
     private final Path dir;
     private final LogFlusher flusher;
+    /** The shared journal (null when the flusher has none or this log is not in its logs directory). */
+    private final Journal journal;
+    private final long journalId;
+    private final byte[] journalName;
     private final LeaderEpochCache epochs;
     private final ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
     /** Open {@link FlushDeferral}s holding back a flush request of this log. */
@@ -81,8 +94,11 @@ public final class PartitionLog implements Closeable {
     private volatile boolean closed;
 
     private PartitionLog(Path dir, LogConfig config, LogFlusher flusher, LeaderEpochCache epochs,
-            LogRecovery.Loaded loaded) {
+            LogRecovery.Loaded loaded, Journal journal, long journalId) {
         this.dir = dir;
+        this.journal = journal;
+        this.journalId = journalId;
+        this.journalName = dir.getFileName().toString().getBytes(StandardCharsets.UTF_8);
         this.config = config;
         this.flusher = flusher;
         this.epochs = epochs;
@@ -92,7 +108,7 @@ public final class PartitionLog implements Closeable {
         this.active = loaded.segments().getLast();
         this.logStartOffset = loaded.logStartOffset();
         this.logEndOffset = active.nextOffset();
-        this.groupCommit = new GroupCommit(dir, appendLock, logEndOffset, loaded.recoveryPoint());
+        this.groupCommit = new GroupCommit(dir, appendLock, logEndOffset, loaded.recoveryPoint(), journal);
         this.durable = groupCommit.durable();
     }
 
@@ -104,9 +120,24 @@ public final class PartitionLog implements Closeable {
     public static PartitionLog open(Path dir, LogConfig config, LogFlusher flusher) throws IOException {
         Files.createDirectories(dir);
         LeaderEpochCache epochs = LeaderEpochCache.load(dir);
-        var log = new PartitionLog(dir, config, flusher, epochs, LogRecovery.load(dir, config, epochs));
+        Journal journal = flusher.journalFor(dir);
+        long journalId = journal == null ? 0 : journalId(dir, true).orElseThrow();
+        var log = new PartitionLog(dir, config, flusher, epochs, LogRecovery.load(dir, config, epochs), journal,
+                journalId);
         flusher.register(log);
         return log;
+    }
+
+    /** The journal id of the log in {@code dir}; with {@code create}, a new random one is written when absent. */
+    static OptionalLong journalId(Path dir, boolean create) throws IOException {
+        Path file = dir.resolve(JOURNAL_ID_FILE);
+        OptionalLong id = CheckpointFile.readOffset(file);
+        if (id.isEmpty() && create) {
+            long fresh = ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE;
+            CheckpointFile.writeOffset(file, fresh);
+            return OptionalLong.of(fresh);
+        }
+        return id;
     }
 
     public LogConfig config() {
@@ -152,14 +183,16 @@ public final class PartitionLog implements Closeable {
         requireBatch(batch);
         AppendResult result;
         boolean flushNeeded;
+        int[] reservation = {reserveJournal(batch.remaining())};
         appendLock.lock();
         try {
             long baseOffset = logEndOffset;
             BatchStamper.stamp(batch, baseOffset, leaderEpoch, logAppendTimeMs);
-            result = appendStamped(batch, BatchHeader.read(batch));
+            result = appendStamped(batch, BatchHeader.read(batch), reservation);
             flushNeeded = groupCommit.isFlushNeeded(config, logEndOffset);
         } finally {
             appendLock.unlock();
+            unreserveJournal(reservation[0]);
         }
         if (flushNeeded) {
             FlushDeferral deferral = FlushDeferral.current();
@@ -182,6 +215,7 @@ public final class PartitionLog implements Closeable {
         requireBatch(batch);
         AppendResult result;
         boolean flushNeeded;
+        int[] reservation = {reserveJournal(batch.remaining())};
         appendLock.lock();
         try {
             BatchHeader header = BatchHeader.read(batch);
@@ -189,10 +223,11 @@ public final class PartitionLog implements Closeable {
                 throw new IllegalArgumentException("replicated batch starts at offset " + header.baseOffset()
                         + " but the log end offset is " + logEndOffset);
             }
-            result = appendStamped(batch, header);
+            result = appendStamped(batch, header, reservation);
             flushNeeded = groupCommit.isFlushNeeded(config, logEndOffset);
         } finally {
             appendLock.unlock();
+            unreserveJournal(reservation[0]);
         }
         if (flushNeeded) {
             flusher.requestFlush(this);
@@ -200,7 +235,12 @@ public final class PartitionLog implements Closeable {
         return result;
     }
 
-    private AppendResult appendStamped(ByteBuffer batch, BatchHeader header) throws IOException {
+    /**
+     * Writes a stamped batch to the active segment (rolling first when needed) and, when {@code reservation[0]} holds
+     * a journal reservation (>= 0) and the log may journal, the journal entry that makes it durable; otherwise a force
+     * of the segment will. The reservation is consumed (set to -1) when the journal entry was attempted.
+     */
+    private AppendResult appendStamped(ByteBuffer batch, BatchHeader header, int[] reservation) throws IOException {
         ensureWritable();
         LogSegment segment = active;
         if (segment.shouldRoll(header, config)) {
@@ -212,7 +252,107 @@ public final class PartitionLog implements Closeable {
         segment.append(batch, header);
         groupCommit.onAppend();
         logEndOffset = header.nextOffset();
+        journalAppend(batch, reservation);
         return new AppendResult(header.baseOffset(), header.lastOffset(), header.maxTimestamp(), logStartOffset);
+    }
+
+    /** Under the append lock, after the segment write: journals the batch, or leaves it to a segment force. */
+    private void journalAppend(ByteBuffer batch, int[] reservation) {
+        int size = reservation[0];
+        if (size < 0 || !groupCommit.mayJournal()) {
+            groupCommit.onSegmentOnlyAppend();
+            return;
+        }
+        reservation[0] = -1;
+        groupCommit.beforeJournalEntry();
+        try {
+            groupCommit.onJournaled(journal.append(Journal.APPEND, journalId, journalName, batch, size));
+        } catch (IOException e) {
+            // the journal is broken (its failure is sticky); the segment force keeps this append's durability
+            LOG.error("Journal write for {} failed; its appends are forced in their segments from now on", dir, e);
+            groupCommit.onSegmentOnlyAppend();
+        }
+    }
+
+    /**
+     * Reserves journal space for a batch of {@code batchBytes} when this log journals its appends: returns the entry
+     * size, or -1 when the append is made durable by a segment force instead (no journal, a relaxed flush policy, a
+     * batch too large for the journal). Called without holding the append lock.
+     */
+    private int reserveJournal(int batchBytes) throws IOException {
+        if (journal == null || !config.syncEveryAppend() || batchBytes > journal.maxPayload()) {
+            return -1;
+        }
+        int size = Journal.entrySize(journalName, batchBytes);
+        return journal.reserve(size) ? size : -1;
+    }
+
+    private void unreserveJournal(int size) {
+        if (size >= 0) {
+            journal.unreserve(size);
+        }
+    }
+
+    /**
+     * Journals a truncation of this log to {@code offset} and forces the journal, before the log is cut: otherwise a
+     * replay after a crash could re-append the batches the truncation removed. Call without the append lock.
+     */
+    private void journalTruncation(byte type, long offset) throws IOException {
+        if (journal == null) {
+            return;
+        }
+        ByteBuffer payload = ByteBuffer.allocate(Long.BYTES).putLong(0, offset);
+        int size = Journal.entrySize(journalName, Long.BYTES);
+        if (!journal.reserve(size)) {
+            throw new IOException("cannot truncate " + dir + ": the journal failed");
+        }
+        groupCommit.beforeJournalEntry();
+        journal.forceUpTo(journal.append(type, journalId, journalName, payload, size));
+    }
+
+    /**
+     * Journal replay: re-applies a stamped batch from the journal. A batch already in the log with the same bytes is
+     * skipped; one that differs (the log was truncated and written again after the entry) replaces the log from its
+     * base offset; one entirely below the log start offset is dropped. A batch beyond the log end offset (data lost
+     * from the segment although it should have been forced) is appended after a logged gap in the offsets.
+     */
+    void replayAppend(ByteBuffer batch) throws IOException {
+        requireBatch(batch);
+        BatchHeader header = BatchHeader.read(batch);
+        if (header.nextOffset() <= logStartOffset) {
+            return;
+        }
+        if (header.baseOffset() < logEndOffset) {
+            if (storedBatchEquals(header.baseOffset(), batch)) {
+                return;
+            }
+            truncateTo(header.baseOffset());
+        }
+        appendLock.lock();
+        try {
+            if (header.baseOffset() > logEndOffset) {
+                LOG.error("Journal replay of {}: offsets [{}, {}) are missing from the segments; continuing at {}",
+                        dir, logEndOffset, header.baseOffset(), header.baseOffset());
+            }
+            appendStamped(batch, header, new int[] {-1});
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    private boolean storedBatchEquals(long baseOffset, ByteBuffer batch) throws IOException {
+        LogSlice slice = read(baseOffset, batch.remaining(), Long.MAX_VALUE, true);
+        if (slice.isEmpty() || slice.firstOffset() != baseOffset || slice.sizeInBytes() < batch.remaining()) {
+            return false;
+        }
+        ByteBuffer stored = ByteBuffer.allocate(batch.remaining());
+        long at = slice.position();
+        while (stored.hasRemaining()) {
+            if (slice.channel().read(stored, at + stored.position()) < 0) {
+                return false;
+            }
+        }
+        return stored.flip().equals(batch);
     }
 
     /** Seals the active segment and starts a new one at the log end offset. Caller holds appendLock. */
@@ -289,7 +429,25 @@ public final class PartitionLog implements Closeable {
 
     /** Forces everything appended so far and advances the durable offset (see {@link GroupCommit}). */
     void flush() throws IOException {
-        groupCommit.flush(() -> new GroupCommit.Tail(logEndOffset, active, closed));
+        groupCommit.flush(() -> new GroupCommit.Tail(logEndOffset, active, closed), false);
+    }
+
+    /** For the journal checkpoint: forces this log's segments when it took journal entries since the last one. */
+    void forceForJournalCheckpoint() throws IOException {
+        if (!groupCommit.takeJournaledSinceCheckpoint()) {
+            return;
+        }
+        try {
+            durable.throwIfFailed();
+        } catch (IOException e) {
+            return; // a failed log acknowledges nothing more; it must not hold the journal for everyone else
+        }
+        try {
+            groupCommit.flush(() -> new GroupCommit.Tail(logEndOffset, active, closed), true);
+        } catch (IOException | RuntimeException e) {
+            groupCommit.beforeJournalEntry(); // still owed to the next checkpoint
+            throw e;
+        }
     }
 
     /**
@@ -416,6 +574,10 @@ public final class PartitionLog implements Closeable {
      * log and restarts it at {@code offset}. The truncation is durable when this returns.
      */
     public void truncateTo(long offset) throws IOException {
+        if (offset >= logEndOffset) {
+            return;
+        }
+        journalTruncation(Journal.TRUNCATE, offset);
         ReentrantLock flushLock = groupCommit.flushLock();
         flushLock.lock();
         appendLock.lock();
@@ -453,6 +615,7 @@ public final class PartitionLog implements Closeable {
      * whose leader's log starts beyond everything local). Durable when this returns.
      */
     public void truncateFullyAndStartAt(long offset) throws IOException {
+        journalTruncation(Journal.RESTART, offset);
         ReentrantLock flushLock = groupCommit.flushLock();
         flushLock.lock();
         appendLock.lock();

@@ -92,13 +92,14 @@ class ServerConfigLoaderTest {
                 retention_check_interval_ms = 1000
                 cleaner_interval_ms = 2000
                 preallocate = true
+                journal_bytes = 33554432
                 """));
         assertEquals(Path.of("/var/lib/chronik"), config.dataDir());
         assertEquals(new HostPort("0.0.0.0", 19092), config.kafkaBind());
         assertEquals(new HostPort("broker.example.com", 29092), config.kafkaAdvertised());
         assertEquals(new KafkaSettings(2_000_000, false, 6, (short) 1, 1, 4), config.kafka());
-        assertEquals(new LogDefaults(2_097_152, 60_000, -1, 1_000_000_000, 100, 500, 5_000_000, 1000, 2000, true),
-                config.logDefaults());
+        assertEquals(new LogDefaults(2_097_152, 60_000, -1, 1_000_000_000, 100, 500, 5_000_000, 1000, 2000, true,
+                33_554_432), config.logDefaults());
     }
 
     @Test
@@ -275,6 +276,15 @@ class ServerConfigLoaderTest {
     void unknownKeyInAPeerNamesTheEntry() throws IOException {
         Path file = toml(THREE_PEERS.replace("raft = \"host2:5002\"", "raft = \"host2:5002\"\naddr = \"x\""));
         assertEquals("unknown key 'peers.addr' in [[peers]] entry 2 of " + file, failure(file));
+    }
+
+    @Test
+    void journalBytesDefaultsToOneGibAndIsZeroOrAtLeastSixteenMib() throws IOException {
+        assertEquals(1L << 30, load(toml("[log]\nsegment_ms = 60000\n")).logDefaults().journalBytes());
+        assertEquals(0, load(toml("[log]\njournal_bytes = 0\n")).logDefaults().journalBytes());
+        Path file = toml("[log]\njournal_bytes = 1000\n");
+        assertTrue(failure(file).contains("log.journal_bytes = 1000 must be 0 (no journal) or at least 16777216"),
+                failure(file));
     }
 
     @Test

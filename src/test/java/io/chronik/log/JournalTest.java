@@ -1,0 +1,284 @@
+package io.chronik.log;
+
+import static io.chronik.log.TestBatches.batch;
+import static io.chronik.log.TestBatches.readAll;
+import static io.chronik.log.TestBatches.withFlush;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.LongUnaryOperator;
+import java.util.stream.Stream;
+import org.apache.kafka.common.record.internal.RecordBatch;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The shared journal: appends acknowledged through it survive a crash that loses the unforced tail of their segments,
+ * truncations are not undone by replay, entries of a deleted log are skipped, the ring wraps and checkpoints free it.
+ * A crash is simulated by copying the data directory while the logs are open, with the segment files cut (what the
+ * kernel had not written back) and the journal file as it is (it was forced).
+ */
+class JournalTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final long CAPACITY = Journal.MIN_CAPACITY;
+
+    @TempDir
+    Path tmp;
+
+    /** A broker's log stack over one data directory: the journal (replayed first) and a flusher that uses it. */
+    private static final class Stack implements AutoCloseable {
+        final Path data;
+        final LogFlusher flusher;
+        final List<PartitionLog> logs = new ArrayList<>();
+
+        Stack(Path data) throws IOException {
+            this.data = data;
+            Journal journal = JournalReplay.open(data.resolve(Journal.DIRECTORY), CAPACITY, data.resolve("logs"),
+                    LogConfig.DEFAULT);
+            this.flusher = new LogFlusher(2, journal, data.resolve("logs"));
+        }
+
+        PartitionLog open(String name, LogConfig config) throws IOException {
+            PartitionLog log = PartitionLog.open(data.resolve("logs").resolve(name), config, flusher);
+            logs.add(log);
+            return log;
+        }
+
+        Journal journal() {
+            return flusher.journalFor(data.resolve("logs").resolve("x"));
+        }
+
+        @Override
+        public void close() throws IOException {
+            for (PartitionLog log : logs) {
+                log.close();
+            }
+            flusher.close();
+        }
+    }
+
+    private static void appendDurably(PartitionLog log, ByteBuffer batch) throws Exception {
+        PartitionLog.AppendResult result = log.append(batch, 0, -1);
+        assertTrue(log.awaitDurable(result.lastOffset() + 1, WAIT));
+    }
+
+    /**
+     * A copy of {@code data} as a crash right now leaves it: every {@code .log} segment file cut to
+     * {@code segmentLength(size)} bytes (the unforced tail lost), every other file as it is.
+     */
+    private Path crashCopy(Path data, LongUnaryOperator segmentLength) throws IOException {
+        Path copy = tmp.resolve("crashed-" + System.nanoTime());
+        try (Stream<Path> files = Files.walk(data)) {
+            for (Path file : files.sorted().toList()) {
+                Path target = copy.resolve(data.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                    continue;
+                }
+                Files.copy(file, target);
+                if (file.getFileName().toString().endsWith(".log") && !file.getParent().endsWith(Journal.DIRECTORY)) {
+                    try (var channel = FileChannel.open(target, StandardOpenOption.WRITE)) {
+                        channel.truncate(segmentLength.applyAsLong(channel.size()));
+                    }
+                }
+            }
+        }
+        return copy;
+    }
+
+    private static List<ByteBuffer> bytes(List<RecordBatch> batches) {
+        List<ByteBuffer> all = new ArrayList<>();
+        for (RecordBatch b : batches) {
+            ByteBuffer buffer = ByteBuffer.allocate(b.sizeInBytes());
+            b.writeTo(buffer);
+            all.add(buffer.flip());
+        }
+        return all;
+    }
+
+    @ParameterizedTest(name = "segments cut to {0}% of their length")
+    @ValueSource(ints = {0, 50, 100})
+    void acknowledgedAppendsSurviveLosingTheUnforcedSegmentTails(int keptPercent) throws Exception {
+        Path data = tmp.resolve("data");
+        List<ByteBuffer> expected0;
+        List<ByteBuffer> expected1;
+        Path crashed;
+        try (var stack = new Stack(data)) {
+            PartitionLog t0 = stack.open("t-0", LogConfig.DEFAULT);
+            PartitionLog t1 = stack.open("t-1", LogConfig.DEFAULT);
+            for (int i = 0; i < 40; i++) {
+                appendDurably(t0, batch(5, 1000 + i, 100));
+                appendDurably(t1, batch(3, 2000 + i, 50));
+            }
+            assertTrue(stack.journal().usedBytes() > 0, "the appends went through the journal");
+            expected0 = bytes(readAll(t0));
+            expected1 = bytes(readAll(t1));
+            crashed = crashCopy(data, size -> size * keptPercent / 100);
+        }
+        try (var stack = new Stack(crashed)) {
+            assertEquals(expected0, bytes(readAll(stack.open("t-0", LogConfig.DEFAULT))));
+            assertEquals(expected1, bytes(readAll(stack.open("t-1", LogConfig.DEFAULT))));
+            assertEquals(0, stack.journal().usedBytes(), "the replayed journal starts empty");
+        }
+    }
+
+    @Test
+    void replayDoesNotUndoATruncation() throws Exception {
+        Path data = tmp.resolve("data");
+        Path keptSegments;
+        Path lostSegments;
+        List<ByteBuffer> expected;
+        try (var stack = new Stack(data)) {
+            PartitionLog log = stack.open("t-0", LogConfig.DEFAULT);
+            for (int i = 0; i < 4; i++) {
+                appendDurably(log, batch(5, 1000 + i, 100)); // offsets 0-19
+            }
+            log.truncateTo(10);
+            appendDurably(log, batch(7, 5000, 30)); // offsets 10-16, other bytes than the truncated batches
+            expected = bytes(readAll(log));
+            keptSegments = crashCopy(data, size -> size);
+            lostSegments = crashCopy(data, size -> 0);
+        }
+        for (Path crashed : List.of(keptSegments, lostSegments)) {
+            try (var stack = new Stack(crashed)) {
+                PartitionLog log = stack.open("t-0", LogConfig.DEFAULT);
+                assertEquals(expected, bytes(readAll(log)));
+                assertEquals(17, log.logEndOffset());
+            }
+        }
+    }
+
+    @Test
+    void entriesOfALogThatWasDeletedAndCreatedAgainAreSkipped() throws Exception {
+        Path data = tmp.resolve("data");
+        Path crashed;
+        try (var stack = new Stack(data)) {
+            PartitionLog log = stack.open("t-0", LogConfig.DEFAULT);
+            appendDurably(log, batch(5, 1000, 100));
+            crashed = crashCopy(data, size -> 0);
+        }
+        Path dir = crashed.resolve("logs").resolve("t-0");
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
+        }
+        try (var flusher = new LogFlusher(1)) {
+            PartitionLog.open(dir, LogConfig.DEFAULT, flusher).close(); // a new, empty log with a new id
+        }
+        try (var stack = new Stack(crashed)) {
+            assertEquals(0, stack.open("t-0", LogConfig.DEFAULT).logEndOffset());
+        }
+    }
+
+    @Test
+    void theRingWrapsAndCheckpointsFreeItsSpace() throws Exception {
+        Path data = tmp.resolve("data");
+        List<ByteBuffer> expected;
+        Path crashed;
+        try (var stack = new Stack(data)) {
+            PartitionLog t0 = stack.open("t-0", LogConfig.DEFAULT);
+            PartitionLog t1 = stack.open("t-1", LogConfig.DEFAULT);
+            ByteBuffer big = batch(60, 1000, 1000); // about 61 KiB
+            long written = 0;
+            for (int i = 0; written < 3 * CAPACITY; i++) {
+                ByteBuffer copy = ByteBuffer.allocate(big.remaining()).put(big.duplicate()).flip();
+                appendDurably(i % 2 == 0 ? t0 : t1, copy);
+                written += copy.remaining();
+            }
+            Journal journal = stack.journal();
+            await().atMost(WAIT).until(() -> journal.usedBytes() <= CAPACITY / 2);
+            assertTrue(Files.size(data.resolve(Journal.DIRECTORY).resolve(Journal.FILE)) <= CAPACITY);
+            expected = bytes(readAll(t0));
+            // the batches journaled since the last checkpoint may be missing from the segment: cut a bit less
+            long unforced = journal.usedBytes() / 2 / 2;
+            crashed = crashCopy(data, size -> Math.max(0, size - unforced));
+        }
+        try (var stack = new Stack(crashed)) {
+            assertEquals(expected, bytes(readAll(stack.open("t-0", LogConfig.DEFAULT))));
+        }
+    }
+
+    @Test
+    void aTornEntryAtTheEndOfTheJournalEndsTheReplay() throws Exception {
+        Path data = tmp.resolve("data");
+        Path crashed;
+        List<ByteBuffer> expected;
+        try (var stack = new Stack(data)) {
+            PartitionLog log = stack.open("t-0", LogConfig.DEFAULT);
+            for (int i = 0; i < 3; i++) {
+                appendDurably(log, batch(5, 1000 + i, 100));
+            }
+            expected = bytes(readAll(log));
+            long journalEnd = stack.journal().usedBytes();
+            appendDurably(log, batch(5, 2000, 100));
+            crashed = crashCopy(data, size -> 0);
+            try (var channel = FileChannel.open(crashed.resolve(Journal.DIRECTORY).resolve(Journal.FILE),
+                    StandardOpenOption.WRITE)) {
+                channel.truncate(journalEnd + 40); // the fourth entry was only partly written
+            }
+        }
+        try (var stack = new Stack(crashed)) {
+            assertEquals(expected, bytes(readAll(stack.open("t-0", LogConfig.DEFAULT))));
+        }
+    }
+
+    @Test
+    void switchingTheJournalOffReplaysAndRemovesIt() throws Exception {
+        Path data = tmp.resolve("data");
+        Path crashed;
+        List<ByteBuffer> expected;
+        try (var stack = new Stack(data)) {
+            PartitionLog log = stack.open("t-0", LogConfig.DEFAULT);
+            for (int i = 0; i < 3; i++) {
+                appendDurably(log, batch(5, 1000 + i, 100));
+            }
+            expected = bytes(readAll(log));
+            crashed = crashCopy(data, size -> 0);
+        }
+        JournalReplay.replayAndRemove(crashed.resolve(Journal.DIRECTORY), crashed.resolve("logs"), LogConfig.DEFAULT);
+        assertFalse(Files.exists(crashed.resolve(Journal.DIRECTORY)));
+        try (var flusher = new LogFlusher(1);
+                var log = PartitionLog.open(crashed.resolve("logs").resolve("t-0"), LogConfig.DEFAULT, flusher)) {
+            assertEquals(expected, bytes(readAll(log)));
+        }
+    }
+
+    @Test
+    void aRelaxedFlushPolicyBypassesTheJournal() throws Exception {
+        try (var stack = new Stack(tmp.resolve("data"))) {
+            PartitionLog log = stack.open("t-0", withFlush(LogConfig.DEFAULT, 10, Long.MAX_VALUE));
+            for (int i = 0; i < 5; i++) {
+                log.append(batch(5, 1000 + i, 100), 0, -1);
+            }
+            assertEquals(0, stack.journal().usedBytes());
+            await().atMost(WAIT).until(() -> log.durableEndOffset() == 25); // forced in its segment
+        }
+    }
+
+    @Test
+    void aLogOutsideTheJournalsDirectoryForcesItsOwnSegments() throws Exception {
+        try (var stack = new Stack(tmp.resolve("data"))) {
+            PartitionLog log = PartitionLog.open(tmp.resolve("elsewhere").resolve("t-0"), LogConfig.DEFAULT,
+                    stack.flusher);
+            stack.logs.add(log);
+            appendDurably(log, batch(5, 1000, 100));
+            assertEquals(0, stack.journal().usedBytes());
+        }
+    }
+}

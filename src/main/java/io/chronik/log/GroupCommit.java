@@ -180,7 +180,13 @@ final class GroupCommit {
                 }
             }
             if (journal != null && !forceSegment) {
-                journal.forceUpTo(journalPosition);
+                try {
+                    journal.forceUpTo(journalPosition);
+                } catch (IOException e) {
+                    if (!activeDirty) {
+                        captured.active().flushLog(); // it holds the journaled batches too: durable without it
+                    }
+                }
             }
             if (syncDirectory) {
                 CheckpointFile.forceDirectory(dir);
@@ -200,6 +206,36 @@ final class GroupCommit {
             throw e;
         } finally {
             flushLock.unlock();
+        }
+    }
+
+    /**
+     * For the journal checkpoint: forces the log's segments (each rolled segment not forced yet, the active one, the
+     * directory when a segment file was created) <b>without</b> the flush lock, so that the flushes making new appends
+     * durable through the journal never wait behind this large force. Changes no bookkeeping: a later flush forces
+     * the same files again, which is cheap once they are written back.
+     */
+    void forceForCheckpoint(Supplier<Tail> tail) throws IOException {
+        Tail captured;
+        List<LogSegment> sealed;
+        boolean syncDirectory;
+        appendLock.lock();
+        try {
+            captured = tail.get();
+            sealed = List.copyOf(unflushedSealed);
+            syncDirectory = directorySyncNeeded;
+        } finally {
+            appendLock.unlock();
+        }
+        if (captured.closed()) {
+            return; // close forced everything
+        }
+        for (LogSegment segment : sealed) {
+            segment.flushAll();
+        }
+        captured.active().flushLog();
+        if (syncDirectory) {
+            CheckpointFile.forceDirectory(dir);
         }
     }
 

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>Durability rule.</b> An append under the default {@code flush.messages=1} is written to its partition's
  * segment (page cache only) and then, under the same log lock, as an entry to this journal; it is durable once the
  * journal has been forced past the entry ({@link #forceUpTo}). The segment files are forced later, by the
- * <i>checkpoint</i>: when half of the ring is in use (or {@link #CHECKPOINT_INTERVAL} passed), the checkpointer notes
+ * <i>checkpoint</i>: when {@link #CHECKPOINT_BYTES} (at most half the ring) are in use, or {@link #CHECKPOINT_INTERVAL}
+ * passed, the checkpointer notes
  * the journal's end, forces every partition log that took a journal entry since the last checkpoint, and records the
  * noted end in {@code journal-checkpoint}; the ring space before it is then free again. A truncation is journaled
  * and forced before the log is cut, so replay never resurrects truncated batches.
@@ -64,6 +65,11 @@ public final class Journal implements Closeable {
     static final byte APPEND = 1;
     static final byte TRUNCATE = 2;
     static final byte RESTART = 3;
+    /**
+     * A checkpoint starts once this much (or half the capacity, if less) is in use: each checkpoint's segment forces
+     * then write back at most about this much at once, which bounds how long a journal force can queue behind them.
+     */
+    static final long CHECKPOINT_BYTES = 64L << 20;
     /** A checkpoint runs at least this often while entries were added since the last one. */
     static final long CHECKPOINT_INTERVAL = TimeUnit.SECONDS.toNanos(60);
     private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
@@ -327,12 +333,12 @@ public final class Journal implements Closeable {
                     at += channel.write(parts);
                 }
             } catch (IOException e) {
-                failure = e;
+                fail(e);
                 throw e;
             }
             nextSeq++;
             head += size;
-            if (head - checkpointPosition > capacity / 2) {
+            if (head - checkpointPosition > checkpointBytes()) {
                 checkpointWanted.signal();
             }
             return head;
@@ -362,12 +368,21 @@ public final class Journal implements Closeable {
             try {
                 channel.force(false);
             } catch (IOException e) {
-                failure = e;
+                fail(e);
                 throw e;
             }
             forcedPosition = end;
         } finally {
             forceLock.unlock();
+        }
+    }
+
+    /** Records the first failure (sticky): appends fall back to forcing their segments from now on. */
+    private void fail(IOException cause) {
+        if (failure == null) {
+            failure = cause;
+            LOG.error("The journal in {} failed; appends are made durable by forcing their segments from now on", dir,
+                    cause);
         }
     }
 
@@ -383,7 +398,7 @@ public final class Journal implements Closeable {
             lock.lock();
             try {
                 long deadline = System.nanoTime() + CHECKPOINT_INTERVAL;
-                while (!closed && head - checkpointPosition <= capacity / 2
+                while (!closed && head - checkpointPosition <= checkpointBytes()
                         && (head == checkpointPosition || System.nanoTime() < deadline)
                         && !(reserved > 0 && head - checkpointPosition + reserved > capacity / 2)) {
                     checkpointWanted.awaitNanos(Math.max(1, deadline - System.nanoTime()));
@@ -443,6 +458,10 @@ public final class Journal implements Closeable {
         } finally {
             checkpointLock.unlock();
         }
+    }
+
+    private long checkpointBytes() {
+        return Math.min(capacity / 2, CHECKPOINT_BYTES);
     }
 
     /** Bytes between the last checkpoint and the end (tests, metrics). */

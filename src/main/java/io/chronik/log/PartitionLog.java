@@ -443,7 +443,7 @@ public final class PartitionLog implements Closeable {
             return; // a failed log acknowledges nothing more; it must not hold the journal for everyone else
         }
         try {
-            groupCommit.flush(() -> new GroupCommit.Tail(logEndOffset, active, closed), true);
+            groupCommit.forceForCheckpoint(() -> new GroupCommit.Tail(logEndOffset, active, closed));
         } catch (IOException | RuntimeException e) {
             groupCommit.beforeJournalEntry(); // still owed to the next checkpoint
             throw e;

@@ -33,7 +33,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Kills a real server process (SIGKILL) while idempotent acks=all producers write to it from several threads, starts
@@ -50,11 +50,12 @@ class CrashDurabilityTest {
 
     private record Acked(int partition, long offset, String value) {}
 
-    @ParameterizedTest(name = "kill {0} ms after the first acknowledgement")
-    @ValueSource(ints = {20, 700, 2_000})
-    void everyAcknowledgedRecordSurvivesAKillExactlyOnceAndInOrder(int killAfterMs, @TempDir Path dir)
-            throws Exception {
+    @ParameterizedTest(name = "kill {0} ms after the first acknowledgement, journal_bytes {1}")
+    @CsvSource({"20, 0", "700, 0", "2000, 0", "700, 268435456"})
+    void everyAcknowledgedRecordSurvivesAKillExactlyOnceAndInOrder(int killAfterMs, long journalBytes,
+            @TempDir Path dir) throws Exception {
         int port = freePort();
+        Files.writeString(dir.resolve("chronik.toml"), "[log]\njournal_bytes = " + journalBytes + "\n");
         Process server = startServer(dir, port, "first");
         Queue<Acked> acked = new ConcurrentLinkedQueue<>();
         AtomicBoolean stop = new AtomicBoolean();
@@ -77,6 +78,8 @@ class CrashDurabilityTest {
             server.destroyForcibly();
             server.waitFor(30, TimeUnit.SECONDS);
             server = startServer(dir, port, "second");
+            assertEquals(journalBytes > 0, Files.exists(dir.resolve("data").resolve("journal").resolve("journal.log")),
+                    "the journal is used exactly when configured");
             Thread.sleep(1_500); // producers retry into the new process and go on
             stop.set(true);
             for (Thread p : producers) {
@@ -185,7 +188,7 @@ class CrashDurabilityTest {
         Path data = dir.resolve("data");
         var builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                 "io.chronik.cli.ChronikServerCli", "start", "--bind", "127.0.0.1:" + port, "-d", data.toString(),
-                "-l", "warn")
+                "-l", "warn", "--config", dir.resolve("chronik.toml").toString())
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("server-" + name + ".out").toFile());
         builder.environment().put("CHRONIK_ADMIN_BIND", "127.0.0.1:0"); // not the shared default port 10001

@@ -138,10 +138,10 @@ final class GroupCommit {
 
     /**
      * Forces what {@code tail} (called under the append lock) reports and advances the durable offset. Journaled
-     * appends are made durable by forcing the journal, unless {@code forceSegment} (the journal checkpoint) asks for
-     * the active segment to be forced as well.
+     * appends are made durable by forcing the journal; the active segment is forced only when it holds appends that
+     * were not journaled (or there is no journal).
      */
-    void flush(Supplier<Tail> tail, boolean forceSegment) throws IOException {
+    void flush(Supplier<Tail> tail) throws IOException {
         flushLock.lock();
         try {
             durable.throwIfFailed();
@@ -162,9 +162,9 @@ final class GroupCommit {
             } finally {
                 appendLock.unlock();
             }
-            boolean activeDirty = forceSegment || journal == null || segmentOnly != segmentOnlyForced;
-            if (captured.closed() || captured.logEndOffset() <= durable.value() && sealed.isEmpty() && !syncDirectory
-                    && !forceSegment) {
+            boolean activeDirty = journal == null || segmentOnly != segmentOnlyForced;
+            if (captured.closed()
+                    || captured.logEndOffset() <= durable.value() && sealed.isEmpty() && !syncDirectory) {
                 return;
             }
             for (LogSegment segment : sealed) {
@@ -179,7 +179,7 @@ final class GroupCommit {
                     appendLock.unlock();
                 }
             }
-            if (journal != null && !forceSegment) {
+            if (journal != null) {
                 try {
                     journal.forceUpTo(journalPosition);
                 } catch (IOException e) {

@@ -108,9 +108,8 @@ public final class Journal implements Closeable {
     private long head;
     private long nextSeq;
     private long reserved;
-    /** Under lock: the logical position and sequence number of the last checkpoint. */
+    /** Under lock: the logical position of the last checkpoint. */
     private long checkpointPosition;
-    private long checkpointSeq;
     private volatile long forcedPosition;
     private volatile IOException failure;
     private volatile boolean closed;
@@ -122,7 +121,6 @@ public final class Journal implements Closeable {
         this.channel = channel;
         this.capacity = capacity;
         this.nextSeq = seq;
-        this.checkpointSeq = seq;
     }
 
     /**
@@ -400,7 +398,7 @@ public final class Journal implements Closeable {
                 long deadline = System.nanoTime() + CHECKPOINT_INTERVAL;
                 while (!closed && head - checkpointPosition <= checkpointBytes()
                         && (head == checkpointPosition || System.nanoTime() < deadline)
-                        && !(reserved > 0 && head - checkpointPosition + reserved > capacity / 2)) {
+                        && !(head > checkpointPosition && head - checkpointPosition + reserved > capacity / 2)) {
                     checkpointWanted.awaitNanos(Math.max(1, deadline - System.nanoTime()));
                 }
             } catch (InterruptedException e) {
@@ -450,7 +448,6 @@ public final class Journal implements Closeable {
             lock.lock();
             try {
                 checkpointPosition = position;
-                checkpointSeq = seq;
                 spaceFreed.signalAll();
             } finally {
                 lock.unlock();

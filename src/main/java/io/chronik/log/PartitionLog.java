@@ -429,7 +429,7 @@ public final class PartitionLog implements Closeable {
 
     /** Forces everything appended so far and advances the durable offset (see {@link GroupCommit}). */
     void flush() throws IOException {
-        groupCommit.flush(() -> new GroupCommit.Tail(logEndOffset, active, closed), false);
+        groupCommit.flush(() -> new GroupCommit.Tail(logEndOffset, active, closed));
     }
 
     /** For the journal checkpoint: forces this log's segments when it took journal entries since the last one. */

@@ -145,23 +145,11 @@ final class GroupCommit {
         flushLock.lock();
         try {
             durable.throwIfFailed();
-            Tail captured;
-            List<LogSegment> sealed;
-            boolean syncDirectory;
-            long journalPosition;
-            long segmentOnly;
-            appendLock.lock();
-            try {
-                captured = tail.get();
-                sealed = List.copyOf(unflushedSealed);
-                syncDirectory = directorySyncNeeded;
-                directorySyncNeeded = false;
-                firstUnflushedAppendNanos = -1;
-                journalPosition = journalEnd;
-                segmentOnly = segmentOnlyAppends;
-            } finally {
-                appendLock.unlock();
-            }
+            Capture capture = capture(tail, true);
+            Tail captured = capture.tail();
+            List<LogSegment> sealed = capture.sealed();
+            boolean syncDirectory = capture.syncDirectory();
+            long segmentOnly = capture.segmentOnlyAppends();
             boolean activeDirty = journal == null || segmentOnly != segmentOnlyForced;
             if (captured.closed()
                     || captured.logEndOffset() <= durable.value() && sealed.isEmpty() && !syncDirectory) {
@@ -181,7 +169,7 @@ final class GroupCommit {
             }
             if (journal != null) {
                 try {
-                    journal.forceUpTo(journalPosition);
+                    journal.forceUpTo(capture.journalEnd());
                 } catch (IOException e) {
                     if (!activeDirty) {
                         captured.active().flushLog(); // it holds the journaled batches too: durable without it
@@ -216,26 +204,36 @@ final class GroupCommit {
      * the same files again, which is cheap once they are written back.
      */
     void forceForCheckpoint(Supplier<Tail> tail) throws IOException {
-        Tail captured;
-        List<LogSegment> sealed;
-        boolean syncDirectory;
-        appendLock.lock();
-        try {
-            captured = tail.get();
-            sealed = List.copyOf(unflushedSealed);
-            syncDirectory = directorySyncNeeded;
-        } finally {
-            appendLock.unlock();
-        }
-        if (captured.closed()) {
+        Capture capture = capture(tail, false);
+        if (capture.tail().closed()) {
             return; // close forced everything
         }
-        for (LogSegment segment : sealed) {
+        for (LogSegment segment : capture.sealed()) {
             segment.flushAll();
         }
-        captured.active().flushLog();
-        if (syncDirectory) {
+        capture.tail().active().flushLog();
+        if (capture.syncDirectory()) {
             CheckpointFile.forceDirectory(dir);
+        }
+    }
+
+    /** What a force covers, captured under the append lock. */
+    private record Capture(Tail tail, List<LogSegment> sealed, boolean syncDirectory, long journalEnd,
+            long segmentOnlyAppends) {}
+
+    /** Captures what a force covers; {@code consume} (a flush) also clears the directory sync and flush.ms age. */
+    private Capture capture(Supplier<Tail> tail, boolean consume) {
+        appendLock.lock();
+        try {
+            var capture = new Capture(tail.get(), List.copyOf(unflushedSealed), directorySyncNeeded, journalEnd,
+                    segmentOnlyAppends);
+            if (consume) {
+                directorySyncNeeded = false;
+                firstUnflushedAppendNanos = -1;
+            }
+            return capture;
+        } finally {
+            appendLock.unlock();
         }
     }
 

@@ -214,43 +214,45 @@ class JournalTest {
         }
     }
 
-    @Test
-    void aTornEntryAtTheEndOfTheJournalEndsTheReplay() throws Exception {
+    private record Crash(Path dir, List<ByteBuffer> expected, long journalEnd) {}
+
+    /**
+     * Three batches appended durably to t-0, then {@code more} more, and a copy of the data as a crash leaves it with
+     * the segments lost; {@code expected} and {@code journalEnd} are the log and the journal after the first three.
+     */
+    private Crash threeBatchesThenCrash(int more) throws Exception {
         Path data = tmp.resolve("data");
-        Path crashed;
-        List<ByteBuffer> expected;
         try (var stack = new Stack(data)) {
             PartitionLog log = stack.open("t-0", LogConfig.DEFAULT);
             for (int i = 0; i < 3; i++) {
                 appendDurably(log, batch(5, 1000 + i, 100));
             }
-            expected = bytes(readAll(log));
+            List<ByteBuffer> expected = bytes(readAll(log));
             long journalEnd = stack.journal().usedBytes();
-            appendDurably(log, batch(5, 2000, 100));
-            crashed = crashCopy(data, size -> 0);
-            try (var channel = FileChannel.open(crashed.resolve(Journal.DIRECTORY).resolve(Journal.FILE),
-                    StandardOpenOption.WRITE)) {
-                channel.truncate(journalEnd + 40); // the fourth entry was only partly written
+            for (int i = 0; i < more; i++) {
+                appendDurably(log, batch(5, 2000 + i, 100));
             }
+            return new Crash(crashCopy(data, size -> 0), expected, journalEnd);
         }
-        try (var stack = new Stack(crashed)) {
-            assertEquals(expected, bytes(readAll(stack.open("t-0", LogConfig.DEFAULT))));
+    }
+
+    @Test
+    void aTornEntryAtTheEndOfTheJournalEndsTheReplay() throws Exception {
+        Crash crash = threeBatchesThenCrash(1);
+        try (var channel = FileChannel.open(crash.dir().resolve(Journal.DIRECTORY).resolve(Journal.FILE),
+                StandardOpenOption.WRITE)) {
+            channel.truncate(crash.journalEnd() + 40); // the fourth entry was only partly written
+        }
+        try (var stack = new Stack(crash.dir())) {
+            assertEquals(crash.expected(), bytes(readAll(stack.open("t-0", LogConfig.DEFAULT))));
         }
     }
 
     @Test
     void switchingTheJournalOffReplaysAndRemovesIt() throws Exception {
-        Path data = tmp.resolve("data");
-        Path crashed;
-        List<ByteBuffer> expected;
-        try (var stack = new Stack(data)) {
-            PartitionLog log = stack.open("t-0", LogConfig.DEFAULT);
-            for (int i = 0; i < 3; i++) {
-                appendDurably(log, batch(5, 1000 + i, 100));
-            }
-            expected = bytes(readAll(log));
-            crashed = crashCopy(data, size -> 0);
-        }
+        Crash crash = threeBatchesThenCrash(0);
+        Path crashed = crash.dir();
+        List<ByteBuffer> expected = crash.expected();
         JournalReplay.replayAndRemove(crashed.resolve(Journal.DIRECTORY), crashed.resolve("logs"), LogConfig.DEFAULT);
         assertFalse(Files.exists(crashed.resolve(Journal.DIRECTORY)));
         try (var flusher = new LogFlusher(1);

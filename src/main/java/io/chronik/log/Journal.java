@@ -148,6 +148,9 @@ public final class Journal implements Closeable {
                 long position = Long.parseLong(fields[0]);
                 seq = Long.parseLong(fields[1]);
                 long oldCapacity = Long.parseLong(fields[2]);
+                if (position < 0 || seq < 0 || oldCapacity < MIN_CAPACITY) {
+                    throw new IOException("malformed journal checkpoint " + dir.resolve(CHECKPOINT_FILE));
+                }
                 seq = replay(channel, position, seq, oldCapacity, replay, dir);
             }
             replay.finish();

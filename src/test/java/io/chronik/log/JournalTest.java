@@ -6,6 +6,7 @@ import static io.chronik.log.TestBatches.withFlush;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -259,6 +260,17 @@ class JournalTest {
                 var log = PartitionLog.open(crashed.resolve("logs").resolve("t-0"), LogConfig.DEFAULT, flusher)) {
             assertEquals(expected, bytes(readAll(log)));
         }
+    }
+
+    @ParameterizedTest(name = "checkpoint line \"{0}\"")
+    @ValueSource(strings = {"0 0", "a b c", "0 0 0", "-1 0 16777216"})
+    void aMalformedCheckpointIsAnErrorNamingTheFile(String line) throws Exception {
+        Path data = tmp.resolve("data");
+        new Stack(data).close();
+        Path checkpoint = data.resolve(Journal.DIRECTORY).resolve(Journal.CHECKPOINT_FILE);
+        Files.writeString(checkpoint, "0\n" + line + "\n");
+        IOException e = assertThrows(IOException.class, () -> new Stack(data));
+        assertTrue(e.getMessage().contains("malformed journal checkpoint " + checkpoint), e.getMessage());
     }
 
     @Test

@@ -294,20 +294,33 @@ public final class PartitionLog implements Closeable {
     }
 
     /**
-     * Journals a truncation of this log to {@code offset} and forces the journal, before the log is cut: otherwise a
-     * replay after a crash could re-append the batches the truncation removed. Call without the append lock.
+     * Reserves journal space for a truncation entry (call without the log's locks): its size, or -1 without a journal.
+     *
+     * @throws IOException when the journal failed: a truncation it does not record could be undone by a replay
      */
-    private void journalTruncation(byte type, long offset) throws IOException {
+    private int reserveTruncation() throws IOException {
         if (journal == null) {
-            return;
+            return -1;
         }
-        ByteBuffer payload = ByteBuffer.allocate(Long.BYTES).putLong(0, offset);
         int size = Journal.entrySize(journalName, Long.BYTES);
         if (!journal.reserve(size)) {
             throw new IOException("cannot truncate " + dir + ": the journal failed");
         }
+        return size;
+    }
+
+    /**
+     * Under the flush and append locks, before the log is cut: journals the truncation to {@code offset} and forces
+     * the journal, so a replay after a crash never re-appends the batches the truncation removes. Holding the locks
+     * keeps every append journaled before the truncation entry also cut by it.
+     */
+    private void journalTruncation(byte type, long offset, int reservedSize) throws IOException {
+        if (reservedSize < 0) {
+            return;
+        }
+        ByteBuffer payload = ByteBuffer.allocate(Long.BYTES).putLong(0, offset);
         groupCommit.beforeJournalEntry();
-        journal.forceUpTo(journal.append(type, journalId, journalName, payload, size));
+        journal.forceUpTo(journal.append(type, journalId, journalName, payload, reservedSize));
     }
 
     /**
@@ -577,7 +590,7 @@ public final class PartitionLog implements Closeable {
         if (offset >= logEndOffset) {
             return;
         }
-        journalTruncation(Journal.TRUNCATE, offset);
+        int reservation = reserveTruncation();
         ReentrantLock flushLock = groupCommit.flushLock();
         flushLock.lock();
         appendLock.lock();
@@ -586,6 +599,9 @@ public final class PartitionLog implements Closeable {
             if (offset >= logEndOffset) {
                 return;
             }
+            int reserved = reservation;
+            reservation = -1; // consumed by the entry, even when writing it fails
+            journalTruncation(Journal.TRUNCATE, offset, reserved);
             truncations++;
             if (offset < logStartOffset) {
                 restartAt(offset);
@@ -607,6 +623,7 @@ public final class PartitionLog implements Closeable {
         } finally {
             appendLock.unlock();
             flushLock.unlock();
+            unreserveJournal(reservation);
         }
     }
 
@@ -615,12 +632,15 @@ public final class PartitionLog implements Closeable {
      * whose leader's log starts beyond everything local). Durable when this returns.
      */
     public void truncateFullyAndStartAt(long offset) throws IOException {
-        journalTruncation(Journal.RESTART, offset);
+        int reservation = reserveTruncation();
         ReentrantLock flushLock = groupCommit.flushLock();
         flushLock.lock();
         appendLock.lock();
         try {
             ensureWritable();
+            int reserved = reservation;
+            reservation = -1; // consumed by the entry, even when writing it fails
+            journalTruncation(Journal.RESTART, offset, reserved);
             truncations++;
             restartAt(offset);
             CheckpointFile.forceDirectory(dir);
@@ -632,6 +652,7 @@ public final class PartitionLog implements Closeable {
         } finally {
             appendLock.unlock();
             flushLock.unlock();
+            unreserveJournal(reservation);
         }
     }
 

@@ -119,14 +119,8 @@ final class BatchScanner {
         window.clear();
         window.limit((int) Math.min(window.capacity(), Math.max(length, end - at)));
         windowStart = at;
-        windowLength = 0;
-        while (window.hasRemaining()) {
-            int read = channel.read(window, at + window.position());
-            if (read < 0) {
-                break;
-            }
-            windowLength = window.position();
-        }
+        FileChannels.readFully(channel, window, at); // a short window at the end of the file is fine
+        windowLength = window.position();
         return windowLength >= length;
     }
 }

@@ -63,6 +63,11 @@ final class DurableOffset {
         }
     }
 
+    /** Whether a force of this log failed. */
+    boolean hasFailed() {
+        return failure != null;
+    }
+
     /** Throws the recorded flush failure, if any. */
     void throwIfFailed() throws IOException {
         IOException cause = failure;

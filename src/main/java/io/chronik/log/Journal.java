@@ -139,34 +139,51 @@ public final class Journal implements Closeable {
                 StandardOpenOption.WRITE);
         try {
             long seq = 0;
-            Optional<List<String>> checkpoint = CheckpointFile.read(dir.resolve(CHECKPOINT_FILE));
+            Optional<Checkpoint> checkpoint = readCheckpoint(dir);
             if (checkpoint.isPresent()) {
-                String[] fields = checkpoint.get().getFirst().trim().split(" ");
-                if (fields.length != 3) {
-                    throw new IOException("malformed journal checkpoint " + dir.resolve(CHECKPOINT_FILE));
-                }
-                long position = Long.parseLong(fields[0]);
-                seq = Long.parseLong(fields[1]);
-                long oldCapacity = Long.parseLong(fields[2]);
-                if (position < 0 || seq < 0 || oldCapacity < MIN_CAPACITY) {
-                    throw new IOException("malformed journal checkpoint " + dir.resolve(CHECKPOINT_FILE));
-                }
-                seq = replay(channel, position, seq, oldCapacity, replay, dir);
+                Checkpoint last = checkpoint.get();
+                seq = replay(channel, last.position(), last.seq(), last.capacity(), replay, dir);
             }
             replay.finish();
             // Start with an empty file: until the first wrap every write extends the file. Overwriting the blocks of an
             // earlier run whose pages are no longer cached would make each entry's partial first and last pages a
             // synchronous read (measured: a third less throughput).
             channel.truncate(0);
-            CheckpointFile.write(dir.resolve(CHECKPOINT_FILE), List.of("0 " + seq + " " + capacity));
+            writeCheckpoint(dir, new Checkpoint(0, seq, capacity));
             return new Journal(dir, channel, capacity, seq);
-        } catch (NumberFormatException e) {
-            channel.close();
-            throw new IOException("malformed journal checkpoint " + dir.resolve(CHECKPOINT_FILE), e);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
         }
+    }
+
+    /** The content of {@code journal-checkpoint}: where replay starts, the sequence number expected there. */
+    private record Checkpoint(long position, long seq, long capacity) {}
+
+    private static Optional<Checkpoint> readCheckpoint(Path dir) throws IOException {
+        Path file = dir.resolve(CHECKPOINT_FILE);
+        Optional<List<String>> lines = CheckpointFile.read(file);
+        if (lines.isEmpty()) {
+            return Optional.empty();
+        }
+        String[] fields = lines.get().isEmpty() ? new String[0] : lines.get().getFirst().trim().split(" ");
+        try {
+            if (fields.length == 3) {
+                var checkpoint = new Checkpoint(Long.parseLong(fields[0]), Long.parseLong(fields[1]),
+                        Long.parseLong(fields[2]));
+                if (checkpoint.position() >= 0 && checkpoint.seq() >= 0 && checkpoint.capacity() >= MIN_CAPACITY) {
+                    return Optional.of(checkpoint);
+                }
+            }
+        } catch (NumberFormatException e) {
+            throw new IOException("malformed journal checkpoint " + file, e);
+        }
+        throw new IOException("malformed journal checkpoint " + file);
+    }
+
+    private static void writeCheckpoint(Path dir, Checkpoint checkpoint) throws IOException {
+        CheckpointFile.write(dir.resolve(CHECKPOINT_FILE),
+                List.of(checkpoint.position() + " " + checkpoint.seq() + " " + checkpoint.capacity()));
     }
 
     /** Reads the valid entries from {@code position} on; returns the sequence number after the last one. */
@@ -216,7 +233,9 @@ public final class Journal implements Closeable {
             return null;
         }
         header.clear();
-        readFully(channel, header, physical);
+        if (!FileChannels.readFully(channel, header, physical)) {
+            return null;
+        }
         header.flip();
         int length = header.getInt();
         int crc = header.getInt();
@@ -224,7 +243,9 @@ public final class Journal implements Closeable {
             return null;
         }
         ByteBuffer body = ByteBuffer.allocate(length);
-        readFully(channel, body, physical + 8);
+        if (!FileChannels.readFully(channel, body, physical + 8)) {
+            return null;
+        }
         body.flip();
         var checksum = new CRC32C();
         checksum.update(body.duplicate());
@@ -232,17 +253,6 @@ public final class Journal implements Closeable {
             return null;
         }
         return body;
-    }
-
-    private static void readFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
-        long at = position;
-        while (buffer.hasRemaining()) {
-            int read = channel.read(buffer, at);
-            if (read < 0) {
-                throw new IOException("unexpected end of journal file at " + at);
-            }
-            at += read;
-        }
     }
 
     /** Starts the checkpointer, which uses {@code forcer} to force the journaled logs. */
@@ -447,7 +457,7 @@ public final class Journal implements Closeable {
             if (forcer != null) {
                 forcer.forceJournaledLogs();
             }
-            CheckpointFile.write(dir.resolve(CHECKPOINT_FILE), List.of(position + " " + seq + " " + capacity));
+            writeCheckpoint(dir, new Checkpoint(position, seq, capacity));
             lock.lock();
             try {
                 checkpointPosition = position;

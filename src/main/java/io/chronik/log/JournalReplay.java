@@ -27,7 +27,8 @@ public final class JournalReplay implements Journal.ReplayHandler, Closeable {
 
     private final Path logsDir;
     private final LogConfig config;
-    private final LogFlusher flusher = new LogFlusher(1);
+    /** Created for the first log that has entries to replay: most starts have none. */
+    private LogFlusher flusher;
     private final Map<String, PartitionLog> logs = new HashMap<>();
     private final Set<String> skipped = new HashSet<>();
 
@@ -93,6 +94,9 @@ public final class JournalReplay implements Journal.ReplayHandler, Closeable {
             skipped.add(key);
             return null;
         }
+        if (flusher == null) {
+            flusher = new LogFlusher(1);
+        }
         log = PartitionLog.open(dir, config, flusher);
         logs.put(key, log);
         return log;
@@ -109,7 +113,9 @@ public final class JournalReplay implements Journal.ReplayHandler, Closeable {
         try {
             closeLogs();
         } finally {
-            flusher.close();
+            if (flusher != null) {
+                flusher.close();
+            }
         }
     }
 

@@ -336,10 +336,8 @@ final class LogSegment {
                         buffer = ByteBuffer.allocate(Math.max(length, buffer.capacity() * 2));
                     }
                     buffer.clear().limit(length);
-                    while (buffer.hasRemaining()) {
-                        if (channel.read(buffer, batch.position() + buffer.position()) < 0) {
-                            throw new IOException(file() + " ends inside the batch at byte " + batch.position());
-                        }
+                    if (!FileChannels.readFully(channel, buffer, batch.position())) {
+                        throw new IOException(file() + " ends inside the batch at byte " + batch.position());
                     }
                     visitor.visit(batch.header(), buffer.flip());
                 }

@@ -359,13 +359,7 @@ public final class PartitionLog implements Closeable {
             return false;
         }
         ByteBuffer stored = ByteBuffer.allocate(batch.remaining());
-        long at = slice.position();
-        while (stored.hasRemaining()) {
-            if (slice.channel().read(stored, at + stored.position()) < 0) {
-                return false;
-            }
-        }
-        return stored.flip().equals(batch);
+        return FileChannels.readFully(slice.channel(), stored, slice.position()) && stored.flip().equals(batch);
     }
 
     /** Seals the active segment and starts a new one at the log end offset. Caller holds appendLock. */
@@ -442,7 +436,12 @@ public final class PartitionLog implements Closeable {
 
     /** Forces everything appended so far and advances the durable offset (see {@link GroupCommit}). */
     void flush() throws IOException {
-        groupCommit.flush(() -> new GroupCommit.Tail(logEndOffset, active, closed));
+        groupCommit.flush(this::tail);
+    }
+
+    /** What a force must cover; {@link GroupCommit} calls it under the append lock. */
+    private GroupCommit.Tail tail() {
+        return new GroupCommit.Tail(logEndOffset, active, closed);
     }
 
     /** For the journal checkpoint: forces this log's segments when it took journal entries since the last one. */
@@ -450,13 +449,11 @@ public final class PartitionLog implements Closeable {
         if (!groupCommit.takeJournaledSinceCheckpoint()) {
             return;
         }
-        try {
-            durable.throwIfFailed();
-        } catch (IOException e) {
+        if (durable.hasFailed()) {
             return; // a failed log acknowledges nothing more; it must not hold the journal for everyone else
         }
         try {
-            groupCommit.forceForCheckpoint(() -> new GroupCommit.Tail(logEndOffset, active, closed));
+            groupCommit.forceForCheckpoint(this::tail);
         } catch (IOException | RuntimeException e) {
             groupCommit.beforeJournalEntry(); // still owed to the next checkpoint
             throw e;

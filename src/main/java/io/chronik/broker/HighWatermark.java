@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 
 /**
  * The high watermark of one partition — the offset below which consumers may read — and the parties waiting for it
@@ -40,6 +41,8 @@ final class HighWatermark {
     private final PriorityQueue<Waiter> waiters = new PriorityQueue<>((a, b) -> Long.compare(a.offset, b.offset));
     private final Set<Runnable> watchers = new CopyOnWriteArraySet<>();
     private volatile long value;
+    /** Set by {@link #failFromNowOn}: what every wait for an offset above the mark gets from then on. */
+    private volatile ErrorCode failure;
 
     HighWatermark(long initial) {
         this.value = initial;
@@ -51,9 +54,18 @@ final class HighWatermark {
 
     /** Moves the mark to {@code offset} if that is ahead; completes the waiters it covers and signals watchers. */
     void advanceTo(long offset) {
+        advanceTo(() -> offset);
+    }
+
+    /**
+     * Like {@link #advanceTo(long)} with the offset read under the mark's lock, so that a concurrent {@link #resetTo}
+     * of a value that {@code offset} reflects is never overtaken by an older reading.
+     */
+    void advanceTo(LongSupplier offsetSource) {
         List<Waiter> done = new ArrayList<>();
         lock.lock();
         try {
+            long offset = offsetSource.getAsLong();
             if (offset <= value) {
                 return;
             }
@@ -78,6 +90,9 @@ final class HighWatermark {
         try {
             if (offset <= value) {
                 return CompletableFuture.completedFuture(ErrorCode.NONE);
+            }
+            if (failure != null) {
+                return CompletableFuture.completedFuture(failure);
             }
             if (timeoutMs <= 0) {
                 return CompletableFuture.completedFuture(ErrorCode.REQUEST_TIMED_OUT);
@@ -135,11 +150,26 @@ final class HighWatermark {
         }
     }
 
-    /** Completes every pending waiter with {@code error} (storage failure, partition closed or deleted). */
+    /** Completes every pending waiter with {@code error} (leadership lost, partition closed or deleted). */
     void failWaiters(ErrorCode error) {
+        fail(error, false);
+    }
+
+    /**
+     * Completes every pending waiter with {@code error}, and every later wait for an offset above the mark too (the
+     * storage failed: the mark will never move again).
+     */
+    void failFromNowOn(ErrorCode error) {
+        fail(error, true);
+    }
+
+    private void fail(ErrorCode error, boolean sticky) {
         List<Waiter> failed;
         lock.lock();
         try {
+            if (sticky) {
+                failure = error;
+            }
             failed = new ArrayList<>(waiters);
             waiters.clear();
         } finally {

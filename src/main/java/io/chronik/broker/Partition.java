@@ -4,6 +4,7 @@ import io.chronik.common.ChronikException;
 import io.chronik.common.ErrorCode;
 import io.chronik.common.TopicPartition;
 import io.chronik.log.BatchHeader;
+import io.chronik.log.DurabilityListener;
 import io.chronik.log.LogSlice;
 import io.chronik.log.PartitionLog;
 import io.chronik.log.OffsetOutOfRangeException;
@@ -42,9 +43,10 @@ import org.slf4j.LoggerFactory;
  * durable end offset; a replicated one at its log start offset, and moves up as soon as the ISR has reported.
  *
  * <p><b>Appends</b> (leader only) are made on the caller's thread (the connection reader, so in request order) under
- * the partition lock, which makes the producer-sequence check and the append atomic. A virtual thread (one per
- * partition, only while the log's durable end lags its end) waits for the group-commit flush and then moves the
- * local durable mark ({@code acks=1}) and the HW. Follower appends ({@link #appendAsFollower}) update the producer
+ * the partition lock, which makes the producer-sequence check and the append atomic. The flusher thread that forces
+ * the log moves the local durable mark ({@code acks=1}) and the HW right after the force (the log's
+ * {@link DurabilityListener}), completing the produce waiters it covers; a failed force fails them all, and every
+ * later one, with KAFKA_STORAGE_ERROR. Follower appends ({@link #appendAsFollower}) update the producer
  * state too, so a follower that becomes leader de-duplicates retries; truncation rebuilds it from the log.
  *
  * <p><b>ISR.</b> The leader proposes ISR changes through the metadata store ({@code ChangeIsr}, fenced by its leader
@@ -56,7 +58,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Partition implements LeaderReplica, FollowerReplica {
     private static final Logger log = LoggerFactory.getLogger(Partition.class);
-    private static final Duration DURABLE_WAIT_SLICE = Duration.ofSeconds(1);
     private static final long ISR_RETRY_NANOS = 500_000_000L;
 
     /** Submits an ISR change through the metadata store without blocking the caller; runs {@code done} after. */
@@ -83,8 +84,7 @@ public final class Partition implements LeaderReplica, FollowerReplica {
     private volatile PartitionImage image;
     /** Non-null while this node leads the partition. */
     private volatile FollowerProgress followers;
-    private boolean advancing; // guarded by appendLock: an HW advancer thread is running
-    private boolean storageFailed; // guarded by appendLock
+    private final AtomicBoolean storageFailed = new AtomicBoolean();
     private volatile boolean closed;
 
     private Partition(TopicPartition tp, UUID topicId, int localId, PartitionLog partitionLog, IsrUpdater isrUpdater,
@@ -119,6 +119,7 @@ public final class Partition implements LeaderReplica, FollowerReplica {
         Partition p = new Partition(tp, topicId, localId, partitionLog, isrUpdater, maxLagMs, config, image, hw);
         p.rebuildProducerState();
         p.applyRole(image);
+        partitionLog.setDurabilityListener(p.new LocalDurability());
         p.catchUpHighWatermark();
         return p;
     }
@@ -143,15 +144,10 @@ public final class Partition implements LeaderReplica, FollowerReplica {
         }
     }
 
-    /** Under the strict policy, starts moving the marks if the recovered log holds data not yet known durable. */
+    /** Under the strict policy, forces the recovered log if it holds data not yet known durable (the marks follow). */
     private void catchUpHighWatermark() {
-        appendLock.lock();
-        try {
-            if (strict() && partitionLog.durableEndOffset() < partitionLog.logEndOffset()) {
-                startAdvancerIfIdle();
-            }
-        } finally {
-            appendLock.unlock();
+        if (strict() && partitionLog.durableEndOffset() < partitionLog.logEndOffset()) {
+            partitionLog.requestFlush();
         }
     }
 
@@ -306,9 +302,7 @@ public final class Partition implements LeaderReplica, FollowerReplica {
                 producers.update(header.producerId(), header.producerEpoch(), header.baseSequence(),
                         header.lastSequence(), r.baseOffset(), r.lastOffset(), r.maxTimestamp());
             }
-            if (strict()) {
-                startAdvancerIfIdle();
-            } else {
+            if (!strict()) {
                 localDurable.advanceTo(partitionLog.logEndOffset());
             }
             appendWatchers.forEach(Runnable::run);
@@ -475,42 +469,29 @@ public final class Partition implements LeaderReplica, FollowerReplica {
         return config.flushMessages() <= 1;
     }
 
-    private void startAdvancerIfIdle() {
-        if (!advancing) {
-            advancing = true;
-            Thread.ofVirtual().name("chronik-hw-" + tp).start(this::advanceWhileBehind);
-        }
-    }
-
-    /** Waits for the log to become durable up to its end and moves the marks, until the log is durable. */
-    private void advanceWhileBehind() {
-        while (true) {
-            long target;
-            appendLock.lock();
-            try {
-                target = partitionLog.logEndOffset();
-                if (closed || target <= localDurable.get()) {
-                    advancing = false;
-                    return;
-                }
-            } finally {
-                appendLock.unlock();
-            }
-            try {
-                partitionLog.awaitDurable(target, DURABLE_WAIT_SLICE);
-                localDurable.advanceTo(Math.min(partitionLog.durableEndOffset(), target));
-                maybeAdvanceHighWatermark();
-                markStorageHealthy();
-            } catch (IOException | RuntimeException e) {
-                markStorageFailed(e);
-                highWatermark.failWaiters(ErrorCode.KAFKA_STORAGE_ERROR);
-                localDurable.failWaiters(ErrorCode.KAFKA_STORAGE_ERROR);
-                if (!sleepQuietly(100)) {
-                    return;
-                }
-            } catch (InterruptedException e) {
+    /**
+     * Moves the marks after each force of the log, on the flusher thread that forced it (the strict policy's only way
+     * forward; under a relaxed policy the marks follow the appends). Quick and non-blocking: the waiters' callbacks
+     * only build responses.
+     */
+    private final class LocalDurability implements DurabilityListener {
+        @Override
+        public void durableAdvanced(long durableEndOffset) {
+            if (closed || !strict()) {
                 return;
             }
+            // read under the mark's lock, so a truncation's lower durable end and its reset are never overtaken
+            localDurable.advanceTo(partitionLog::durableEndOffset);
+            maybeAdvanceHighWatermark();
+        }
+
+        @Override
+        public void flushFailed(IOException cause) {
+            if (storageFailed.compareAndSet(false, true)) {
+                log.error("Flushing {} failed; waiting producers get KAFKA_STORAGE_ERROR: {}", tp, cause.toString());
+            }
+            highWatermark.failFromNowOn(ErrorCode.KAFKA_STORAGE_ERROR);
+            localDurable.failFromNowOn(ErrorCode.KAFKA_STORAGE_ERROR);
         }
     }
 
@@ -709,42 +690,6 @@ public final class Partition implements LeaderReplica, FollowerReplica {
     private void requireFollowing(int leaderEpoch) {
         if (closed || followers != null || image.leaderEpoch() != leaderEpoch) {
             throw new StaleEpochException(tp + " no longer follows leader epoch " + leaderEpoch);
-        }
-    }
-
-    private void markStorageFailed(Exception e) {
-        appendLock.lock();
-        try {
-            if (!storageFailed) {
-                storageFailed = true;
-                log.error("Flushing {} failed; waiting producers get KAFKA_STORAGE_ERROR: {}", tp, e.toString());
-            }
-        } finally {
-            appendLock.unlock();
-        }
-    }
-
-    private void markStorageHealthy() {
-        appendLock.lock();
-        try {
-            if (storageFailed) {
-                storageFailed = false;
-                log.info("Flushing {} works again", tp);
-            }
-        } finally {
-            appendLock.unlock();
-        }
-    }
-
-    private boolean sleepQuietly(long ms) {
-        try {
-            Thread.sleep(ms);
-            return true;
-        } catch (InterruptedException e) {
-            appendLock.lock();
-            advancing = false;
-            appendLock.unlock();
-            return false;
         }
     }
 

@@ -27,14 +27,16 @@ final class DurableOffset {
         return value;
     }
 
-    /** Raises the durable offset to {@code offset} (never lowers it) and wakes the waiters. */
-    void advanceTo(long offset) {
+    /** Raises the durable offset to {@code offset} (never lowers it) and wakes the waiters; true when it rose. */
+    boolean advanceTo(long offset) {
         lock.lock();
         try {
-            if (offset > value) {
+            boolean rises = offset > value;
+            if (rises) {
                 value = offset;
             }
             advanced.signalAll();
+            return rises;
         } finally {
             lock.unlock();
         }

@@ -14,7 +14,7 @@ import java.util.Set;
  * {@link #release} queues them all when the reader runs out of received requests. The appends acknowledged by those
  * forces are the same; only the number of forces, and so the CPU, disk and I/O-submission cost per byte, drops.
  *
- * <p>A waiter on another thread (the high-watermark advancer in {@link PartitionLog#awaitDurable}) does not queue a
+ * <p>A waiter on another thread (in {@link PartitionLog#awaitDurable}, such as a replica fetcher) does not queue a
  * force for a log that an open deferral holds: the holder asks once, when it releases. So that a waiter never waits
  * long on a holder, holders must <b>release before anything that may block</b>: reading a request that has not fully
  * arrived, handing a response to a full queue, serving any request other than a produce. As a safety net,

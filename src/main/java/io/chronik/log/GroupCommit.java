@@ -7,7 +7,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The flush bookkeeping of one partition log: what was appended but not yet forced, the force that makes it
@@ -24,6 +27,8 @@ import java.util.function.Supplier;
  * serializes forces with truncation and close, which take it before the append lock.
  */
 final class GroupCommit {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
 
     /** The log's state a force must cover, captured under the append lock. */
     record Tail(long logEndOffset, LogSegment active, boolean closed) {}
@@ -43,6 +48,7 @@ final class GroupCommit {
     private final ReentrantLock flushLock = new ReentrantLock();
     private final DurableOffset durable;
     private final AtomicBoolean queued = new AtomicBoolean();
+    private volatile DurabilityListener listener;
     /** Rolled segments whose data and indexes are not forced yet; under the append lock. */
     private final List<LogSegment> unflushedSealed = new ArrayList<>();
     /** A segment file was created since the directory was last forced; under the append lock. */
@@ -62,6 +68,11 @@ final class GroupCommit {
 
     DurableOffset durable() {
         return durable;
+    }
+
+    /** Replaces the listener told after each force ({@link #flush}), on the forcing thread; null for none. */
+    void setListener(DurabilityListener listener) {
+        this.listener = listener;
     }
 
     ReentrantLock flushLock() {
@@ -139,9 +150,37 @@ final class GroupCommit {
     /**
      * Forces what {@code tail} (called under the append lock) reports and advances the durable offset. Journaled
      * appends are made durable by forcing the journal; the active segment is forced only when it holds appends that
-     * were not journaled (or there is no journal).
+     * were not journaled (or there is no journal). Then, after the flush lock is released, tells the listener: the
+     * durable offset when it advanced, or the failure.
      */
     void flush(Supplier<Tail> tail) throws IOException {
+        boolean advanced;
+        try {
+            advanced = forceAndAdvance(tail);
+        } catch (IOException e) {
+            tell(l -> l.flushFailed(e));
+            throw e;
+        }
+        if (advanced) {
+            tell(l -> l.durableAdvanced(durable.value()));
+        }
+    }
+
+    /** Tells the listener, if any; its failure is logged, never mistaken for a failed force. */
+    private void tell(Consumer<DurabilityListener> call) {
+        DurabilityListener l = listener;
+        if (l == null) {
+            return;
+        }
+        try {
+            call.accept(l);
+        } catch (RuntimeException e) {
+            LOG.error("The durability listener of {} failed", dir, e);
+        }
+    }
+
+    /** {@link #flush} under the flush lock: true when the durable offset advanced. */
+    private boolean forceAndAdvance(Supplier<Tail> tail) throws IOException {
         flushLock.lock();
         try {
             durable.throwIfFailed();
@@ -153,7 +192,7 @@ final class GroupCommit {
             boolean activeDirty = journal == null || segmentOnly != segmentOnlyForced;
             if (captured.closed()
                     || captured.logEndOffset() <= durable.value() && sealed.isEmpty() && !syncDirectory) {
-                return;
+                return false;
             }
             for (LogSegment segment : sealed) {
                 segment.flushAll();
@@ -188,7 +227,7 @@ final class GroupCommit {
                     appendLock.unlock();
                 }
             }
-            durable.advanceTo(captured.logEndOffset());
+            return durable.advanceTo(captured.logEndOffset());
         } catch (IOException e) {
             durable.fail(e);
             throw e;

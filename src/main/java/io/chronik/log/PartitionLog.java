@@ -27,9 +27,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Durability rule: {@link #append} writes the batch to the active segment without forcing it. Under the default
  * policy ({@code flush.messages <= 1}) an append is durable, and may be acknowledged, once {@link #awaitDurable}
- * returned true: the shared {@link LogFlusher} has forced the segment (and any rolled segment before it) past the
- * offset. Under a relaxed policy the flusher forces every {@code flush.messages} offsets or {@code flush.ms}, and
- * {@code awaitDurable} does not wait. {@link #durableEndOffset()} always reports what was really forced. An append
+ * returned true or the log's {@link DurabilityListener} was told so: the shared {@link LogFlusher} has forced the
+ * segment (and any rolled segment before it) past the offset. Under a relaxed policy the flusher forces every
+ * {@code flush.messages} offsets or {@code flush.ms}, and {@code awaitDurable} does not wait. {@link #durableEndOffset()} always reports what was really forced. An append
  * made while its thread holds an open {@link FlushDeferral} queues its force when the deferral releases, so that
  * pipelined requests share it.
  *
@@ -406,6 +406,20 @@ public final class PartitionLog implements Closeable {
         return durable.await(endOffset, timeoutNanos);
     }
 
+    /**
+     * Sets the listener told after every force of this log, on the forcing thread: the new durable end offset, or the
+     * failure (see {@link DurabilityListener}). Replaces the previous one; null for none. A caller that only needs to
+     * know when some offsets are durable, without a thread waiting, uses this instead of {@link #awaitDurable}.
+     */
+    public void setDurabilityListener(DurabilityListener listener) {
+        groupCommit.setListener(listener);
+    }
+
+    /** Queues a force of everything appended so far (appends queue their own; this is for recovered data). */
+    public void requestFlush() {
+        flusher.requestFlush(this);
+    }
+
     /** Under an open {@link FlushDeferral} on another thread: one more holder will queue this log's force. */
     void holdFlush() {
         heldFlushes.incrementAndGet();
@@ -757,8 +771,12 @@ public final class PartitionLog implements Closeable {
             closed = true;
             flusher.unregister(this);
             try {
-                active.trimPreallocation();
-                groupCommit.flushForClose(active, logEndOffset);
+                // After a failed force a later one may succeed without the lost writes (the kernel dropped them): a
+                // failed log is closed without claiming anything more durable; recovery checks its tail at start.
+                if (!durable.hasFailed()) {
+                    active.trimPreallocation();
+                    groupCommit.flushForClose(active, logEndOffset);
+                }
             } finally {
                 for (LogSegment segment : segments.values()) {
                     segment.close();

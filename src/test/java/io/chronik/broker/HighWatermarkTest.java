@@ -55,6 +55,28 @@ class HighWatermarkTest {
     }
 
     @Test
+    void afterAStorageFailureEveryLaterWaitAboveTheMarkFailsAtOnce() {
+        var mark = new HighWatermark(3);
+        CompletableFuture<ErrorCode> pending = mark.await(5, 30_000);
+        mark.failFromNowOn(ErrorCode.KAFKA_STORAGE_ERROR);
+        assertEquals(ErrorCode.KAFKA_STORAGE_ERROR, pending.getNow(null));
+        assertEquals(ErrorCode.KAFKA_STORAGE_ERROR, mark.await(4, 30_000).getNow(null), "a wait after the failure");
+        assertEquals(ErrorCode.NONE, mark.await(3, 30_000).getNow(null), "offsets already below the mark");
+        mark.failWaiters(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+        assertEquals(ErrorCode.KAFKA_STORAGE_ERROR, mark.await(6, 30_000).getNow(null));
+    }
+
+    @Test
+    void failingWaitersWithoutStickinessLetLaterWaitsWait() {
+        var mark = new HighWatermark(0);
+        mark.failWaiters(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+        CompletableFuture<ErrorCode> later = mark.await(1, 30_000);
+        assertFalse(later.isDone());
+        mark.advanceTo(() -> 1);
+        assertEquals(ErrorCode.NONE, later.getNow(null));
+    }
+
+    @Test
     void manyMarksTimeOutIndependently() {
         var marks = new HighWatermark[20];
         @SuppressWarnings("unchecked")

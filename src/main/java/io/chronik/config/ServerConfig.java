@@ -59,6 +59,12 @@ public record ServerConfig(
                 AdminSettings.defaultsFor(nodeId, kafkaBind), ReplicationSettings.DEFAULT);
     }
 
+    /** This config with other log defaults. */
+    public ServerConfig withLogDefaults(LogDefaults newLogDefaults) {
+        return new ServerConfig(nodeId, dataDir, kafkaBind, kafkaAdvertised, kafka, newLogDefaults, cluster, groups,
+                admin, replication);
+    }
+
     /** This config with other group-coordinator settings. */
     public ServerConfig withGroups(GroupSettings newGroups) {
         return new ServerConfig(nodeId, dataDir, kafkaBind, kafkaAdvertised, kafka, logDefaults, cluster, newGroups,
@@ -153,19 +159,22 @@ public record ServerConfig(
                 1 << 30, 7L * 24 * 3600 * 1000, 7L * 24 * 3600 * 1000, -1, 1, Long.MAX_VALUE, 1048588, 300_000,
                 15_000, false, DEFAULT_JOURNAL_BYTES);
 
-        /** The defaults with the journal at its default size; for callers written before it existed. */
-        public LogDefaults(int segmentBytes, long segmentMs, long retentionMs, long retentionBytes, long flushMessages,
-                long flushMs, int messageMaxBytes, long retentionCheckIntervalMs, long cleanerIntervalMs,
-                boolean preallocate) {
-            this(segmentBytes, segmentMs, retentionMs, retentionBytes, flushMessages, flushMs, messageMaxBytes,
-                    retentionCheckIntervalMs, cleanerIntervalMs, preallocate, DEFAULT_JOURNAL_BYTES);
+        /** These defaults with another {@code retention.ms}. */
+        public LogDefaults withRetentionMs(long newRetentionMs) {
+            return new LogDefaults(segmentBytes, segmentMs, newRetentionMs, retentionBytes, flushMessages, flushMs,
+                    messageMaxBytes, retentionCheckIntervalMs, cleanerIntervalMs, preallocate, journalBytes);
         }
 
-        /** The defaults with {@code preallocate} at its default (false); for callers written before it existed. */
-        public LogDefaults(int segmentBytes, long segmentMs, long retentionMs, long retentionBytes, long flushMessages,
-                long flushMs, int messageMaxBytes, long retentionCheckIntervalMs, long cleanerIntervalMs) {
-            this(segmentBytes, segmentMs, retentionMs, retentionBytes, flushMessages, flushMs, messageMaxBytes,
-                    retentionCheckIntervalMs, cleanerIntervalMs, false);
+        /** These defaults with another {@code preallocate}. */
+        public LogDefaults withPreallocate(boolean newPreallocate) {
+            return new LogDefaults(segmentBytes, segmentMs, retentionMs, retentionBytes, flushMessages, flushMs,
+                    messageMaxBytes, retentionCheckIntervalMs, cleanerIntervalMs, newPreallocate, journalBytes);
+        }
+
+        /** These defaults with other intervals of the retention check and the log cleaner. */
+        public LogDefaults withBackgroundIntervals(long newRetentionCheckIntervalMs, long newCleanerIntervalMs) {
+            return new LogDefaults(segmentBytes, segmentMs, retentionMs, retentionBytes, flushMessages, flushMs,
+                    messageMaxBytes, newRetentionCheckIntervalMs, newCleanerIntervalMs, preallocate, journalBytes);
         }
     }
 

@@ -45,9 +45,7 @@ class TopicConfigsTest {
         ServerConfig.LogDefaults d = ServerConfig.LogDefaults.DEFAULT;
         ServerConfig on = new ServerConfig(1, Path.of("data"), new HostPort("127.0.0.1", 0),
                 new HostPort("127.0.0.1", 0), ServerConfig.KafkaSettings.DEFAULT,
-                new ServerConfig.LogDefaults(d.segmentBytes(), d.segmentMs(), d.retentionMs(), d.retentionBytes(),
-                        d.flushMessages(), d.flushMs(), d.messageMaxBytes(), d.retentionCheckIntervalMs(),
-                        d.cleanerIntervalMs(), true));
+                d.withPreallocate(true));
         assertTrue(TopicConfigs.resolve(Map.of(), on).preallocate());
         ConfigEntry server = entry(TopicConfigs.describe(Map.of(), on), "preallocate");
         assertEquals("true", server.value());
@@ -78,9 +76,7 @@ class TopicConfigsTest {
         ServerConfig.LogDefaults d = ServerConfig.LogDefaults.DEFAULT;
         ServerConfig config = new ServerConfig(1, Path.of("data"), new HostPort("127.0.0.1", 0),
                 new HostPort("127.0.0.1", 0), ServerConfig.KafkaSettings.DEFAULT,
-                new ServerConfig.LogDefaults(d.segmentBytes(), d.segmentMs(), 3_600_000L, d.retentionBytes(),
-                        d.flushMessages(), d.flushMs(), d.messageMaxBytes(), d.retentionCheckIntervalMs(),
-                        d.cleanerIntervalMs(), d.preallocate()));
+                d.withRetentionMs(3_600_000L));
         assertEquals(3_600_000L, TopicConfigs.resolve(Map.of(), config).retentionMs());
 
         ConfigEntry retention = entry(TopicConfigs.describe(Map.of(), config), "retention.ms");

@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.chronik.config.ServerConfig;
-import io.chronik.config.ServerConfig.LogDefaults;
 import io.chronik.testing.ChronikTestServer;
-import java.lang.reflect.RecordComponent;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,22 +37,7 @@ class CompactedTopicTest {
 
     /** {@code c} with fast retention checks (they roll old active segments) and a fast cleaner. */
     private static ServerConfig withFastCleaner(ServerConfig c) {
-        LogDefaults d = c.logDefaults();
-        var fast = new LogDefaults(d.segmentBytes(), d.segmentMs(), d.retentionMs(), d.retentionBytes(),
-                d.flushMessages(), d.flushMs(), d.messageMaxBytes(), 100, 100);
-        RecordComponent[] components = ServerConfig.class.getRecordComponents();
-        Object[] values = new Object[components.length];
-        Class<?>[] types = new Class<?>[components.length];
-        try {
-            for (int i = 0; i < components.length; i++) {
-                types[i] = components[i].getType();
-                values[i] = components[i].getName().equals("logDefaults") ? fast
-                        : components[i].getAccessor().invoke(c);
-            }
-            return ServerConfig.class.getDeclaredConstructor(types).newInstance(values);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("Cannot copy " + c, e);
-        }
+        return c.withLogDefaults(c.logDefaults().withBackgroundIntervals(100, 100));
     }
 
     @Test

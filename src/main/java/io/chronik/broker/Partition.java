@@ -480,9 +480,11 @@ public final class Partition implements LeaderReplica, FollowerReplica {
             if (closed || !strict()) {
                 return;
             }
+            // The HW first: an acks=1 producer answered by the durable mark may ask for the latest offset at once,
+            // and with a single replica that is the HW, which must already cover its records.
+            maybeAdvanceHighWatermark(partitionLog.durableEndOffset());
             // read under the mark's lock, so a truncation's lower durable end and its reset are never overtaken
             localDurable.advanceTo(partitionLog::durableEndOffset);
-            maybeAdvanceHighWatermark();
         }
 
         @Override
@@ -502,11 +504,16 @@ public final class Partition implements LeaderReplica, FollowerReplica {
 
     /** Leader: moves the HW to the smallest durable end offset over the ISR (followers as last reported). */
     private void maybeAdvanceHighWatermark() {
+        maybeAdvanceHighWatermark(localDurable.get());
+    }
+
+    /** Like {@link #maybeAdvanceHighWatermark()}, with {@code localMark} as this replica's durable mark. */
+    private void maybeAdvanceHighWatermark(long localMark) {
         FollowerProgress progress = followers;
         if (progress == null || closed) {
             return;
         }
-        long candidate = Math.min(localDurable.get(), localDurableEnd());
+        long candidate = Math.min(localMark, localDurableEnd());
         for (int id : image.isr()) {
             if (id != localId) {
                 candidate = Math.min(candidate, progress.offset(id));

@@ -482,7 +482,7 @@ public final class Partition implements LeaderReplica, FollowerReplica {
             }
             // The HW first: an acks=1 producer answered by the durable mark may ask for the latest offset at once,
             // and with a single replica that is the HW, which must already cover its records.
-            maybeAdvanceHighWatermark(partitionLog.durableEndOffset());
+            maybeAdvanceHighWatermark(durableEndOffset);
             // read under the mark's lock, so a truncation's lower durable end and its reset are never overtaken
             localDurable.advanceTo(partitionLog::durableEndOffset);
         }

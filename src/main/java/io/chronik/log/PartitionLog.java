@@ -29,9 +29,9 @@ import org.slf4j.LoggerFactory;
  * policy ({@code flush.messages <= 1}) an append is durable, and may be acknowledged, once {@link #awaitDurable}
  * returned true or the log's {@link DurabilityListener} was told so: the shared {@link LogFlusher} has forced the
  * segment (and any rolled segment before it) past the offset. Under a relaxed policy the flusher forces every
- * {@code flush.messages} offsets or {@code flush.ms}, and {@code awaitDurable} does not wait. {@link #durableEndOffset()} always reports what was really forced. An append
- * made while its thread holds an open {@link FlushDeferral} queues its force when the deferral releases, so that
- * pipelined requests share it.
+ * {@code flush.messages} offsets or {@code flush.ms}, and {@code awaitDurable} does not wait.
+ * {@link #durableEndOffset()} always reports what was really forced. An append made while its thread holds an open
+ * {@link FlushDeferral} queues its force when the deferral releases, so that pipelined requests share it.
  *
  * <p>Segment deletion (retention, DeleteRecords, truncation, compaction) renames the files to {@code *.deleted} and
  * closes and removes them after the flusher's file delete delay, so a {@link LogSlice} handed out just before stays

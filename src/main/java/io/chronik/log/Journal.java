@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import com.sun.nio.file.ExtendedOpenOption;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -32,10 +33,17 @@ import org.slf4j.LoggerFactory;
  * and forced before the log is cut, so replay never resurrects truncated batches.
  *
  * <p><b>Why.</b> On the reference machine a force costs about 100-200 µs of CPU in the kernel and hypervisor. With
- * one force per partition, a produce request for N partitions paid N; the journal pays one, and after its first lap
- * (the file is emptied at each start) it overwrites allocated blocks, so a force needs no file-system journal commit.
- * The price is that each byte reaches the disk twice (journal, then segment at a checkpoint): see
- * docs/durability.md.
+ * one force per partition, a produce request for N partitions paid N; the journal pays one. The price is that each
+ * byte reaches the disk twice (journal, then segment at a checkpoint): see docs/durability.md.
+ *
+ * <p><b>Writing.</b> An append only copies its entry into {@code staging}, an in-memory ring of
+ * {@link #STAGING_BYTES} that mirrors the journal's logical positions modulo its size. A force writes the staged bytes
+ * in whole blocks (the last, partial block again at the next force) and then forces the file. The writes bypass the
+ * page cache ({@code O_DIRECT}) where the file system allows it, so the journal costs no second page-cache copy of
+ * every byte. The file is kept from run to run and zero-filled once ahead of the writes ({@link #runFiller}), so
+ * after the first lap every write overwrites allocated blocks and a force needs no file-system journal commit; whole
+ * blocks also never make the kernel read a page first. An appender that finds the staging ring full writes it out
+ * itself.
  *
  * <p><b>Layout</b> ({@code <data>/journal/journal.log}, ring of {@code capacity} bytes; docs/storage-format.md). An
  * entry: {@code length u32} (of the bytes after the CRC), {@code crc32c u32} (of those bytes), {@code seq u64}
@@ -49,10 +57,12 @@ import org.slf4j.LoggerFactory;
  * <p><b>Recovery</b> ({@link #open}): the entries from the checkpoint on are read in order while each has a valid CRC
  * and the expected sequence number (where one does not, the reader tries file position 0 once, the writer's wrap);
  * each is handed to the replay handler, which re-applies it to its partition log ({@link JournalReplay}). The journal
- * then starts empty.
+ * then starts empty, at file position 0; older entries still in the file have smaller sequence numbers, so a later
+ * replay stops at them.
  *
- * <p>Thread-safety: safe for concurrent use. Appends are serialized by an internal lock; forces by another (callers
- * that find their entry already forced return at once: group commit across partitions).
+ * <p>Thread-safety: safe for concurrent use. Appends are serialized by an internal lock; forces (and the writes of
+ * staged bytes) by another (callers that find their entry already forced return at once: group commit across
+ * partitions). Lock order: a log's locks, then {@code forceLock}, then {@code lock} or {@code fillLock}.
  */
 public final class Journal implements Closeable {
 
@@ -72,6 +82,13 @@ public final class Journal implements Closeable {
     static final long CHECKPOINT_BYTES = 64L << 20;
     /** A checkpoint runs at least this often while entries were added since the last one. */
     static final long CHECKPOINT_INTERVAL = TimeUnit.SECONDS.toNanos(60);
+    /** Size of the in-memory ring of entries not yet written to the file. */
+    static final int STAGING_BYTES = 8 << 20;
+    /** Writes are whole blocks of this size (or the file system's block, if larger), at positions aligned to it. */
+    private static final int MIN_BLOCK = 4096;
+    /** The filler zero-fills the file in writes of this size, at most {@link #FILL_AHEAD} ahead of the writes. */
+    private static final int FILL_CHUNK = 1 << 20;
+    private static final long FILL_AHEAD = 8L << 20;
     private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
 
     /** An entry read back during recovery; {@code payload} is only valid during the handler call. */
@@ -97,7 +114,12 @@ public final class Journal implements Closeable {
     }
 
     private final Path dir;
+    /** Buffered: replay reads, forces, and the writes where the file system has no {@code O_DIRECT}. */
     private final FileChannel channel;
+    /** The channel the staged bytes and the filler's zeros are written through: {@code O_DIRECT}, or {@code channel}. */
+    private final FileChannel writer;
+    private final int block;
+    private final ByteBuffer staging;
     private final long capacity;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition spaceFreed = lock.newCondition();
@@ -111,16 +133,36 @@ public final class Journal implements Closeable {
     /** Under lock: the logical position of the last checkpoint. */
     private long checkpointPosition;
     private volatile long forcedPosition;
+    /** Under forceLock: the logical position up to which the staged bytes are in the file. */
+    private long written;
+    /** {@code written} rounded down to a block: staging bytes from here on may still be needed. */
+    private volatile long writtenBlock;
+    /** Coordinates the filler with the writes: it never zero-fills where the writer has written. */
+    private final ReentrantLock fillLock = new ReentrantLock();
+    private final Condition fillWanted = fillLock.newCondition();
+    private final Condition fillDone = fillLock.newCondition();
+    /** Under fillLock: file bytes below this were written (zeros or entries), the highest file end written by the
+     * writer, and the start of the chunk being zero-filled (-1: none). */
+    private long prepared;
+    private long writerEnd;
+    private long filling = -1;
+    private Thread filler;
     private volatile IOException failure;
     private volatile boolean closed;
     private Thread checkpointer;
     private LogForcer forcer;
 
-    private Journal(Path dir, FileChannel channel, long capacity, long seq) {
+    private Journal(Path dir, FileChannel channel, FileChannel writer, int block, long capacity, long seq,
+            long prepared) {
         this.dir = dir;
         this.channel = channel;
+        this.writer = writer;
+        this.block = block;
+        this.staging = ByteBuffer.allocateDirect(STAGING_BYTES + block).alignedSlice(block).limit(STAGING_BYTES)
+                .slice();
         this.capacity = capacity;
         this.nextSeq = seq;
+        this.prepared = prepared;
     }
 
     /**
@@ -130,13 +172,20 @@ public final class Journal implements Closeable {
      * The new checkpoint is written only after {@link ReplayHandler#finish} made the replayed entries durable.
      */
     public static Journal open(Path dir, long capacity, ReplayHandler replay) throws IOException {
+        return open(dir, capacity, replay, true);
+    }
+
+    /** {@link #open}; with {@code direct} false the file is written through the page cache (tests of that path). */
+    static Journal open(Path dir, long capacity, ReplayHandler replay, boolean direct) throws IOException {
         if (capacity < MIN_CAPACITY) {
             throw new IllegalArgumentException("journal capacity must be at least " + MIN_CAPACITY + ", was "
                     + capacity);
         }
         Files.createDirectories(dir);
-        FileChannel channel = FileChannel.open(dir.resolve(FILE), StandardOpenOption.CREATE, StandardOpenOption.READ,
+        Path file = dir.resolve(FILE);
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
+        FileChannel writer = channel;
         try {
             long seq = 0;
             Optional<Checkpoint> checkpoint = readCheckpoint(dir);
@@ -145,15 +194,47 @@ public final class Journal implements Closeable {
                 seq = replay(channel, last.position(), last.seq(), last.capacity(), replay, dir);
             }
             replay.finish();
-            // Start with an empty file: until the first wrap every write extends the file. Overwriting the blocks of an
-            // earlier run whose pages are no longer cached would make each entry's partial first and last pages a
-            // synchronous read (measured: a third less throughput).
-            channel.truncate(0);
-            writeCheckpoint(dir, new Checkpoint(0, seq, capacity));
-            return new Journal(dir, channel, capacity, seq);
+            int block = blockSize(file);
+            long ring = capacity - capacity % block;
+            // The file is kept: its entries, older than seq, end any later replay; its blocks are overwritten in place.
+            writeCheckpoint(dir, new Checkpoint(0, seq, ring));
+            if (channel.size() > ring) {
+                channel.truncate(ring);
+            }
+            if (direct) {
+                writer = openDirect(file);
+            }
+            long size = channel.size();
+            return new Journal(dir, channel, writer == null ? channel : writer, block, ring, seq, size - size % block);
         } catch (IOException | RuntimeException e) {
+            if (writer != null && writer != channel) {
+                writer.close();
+            }
             channel.close();
             throw e;
+        }
+    }
+
+    private static int blockSize(Path file) {
+        try {
+            long size = Files.getFileStore(file).getBlockSize();
+            if (size > MIN_BLOCK && size <= FILL_CHUNK && Long.bitCount(size) == 1) {
+                return (int) size;
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // the default below
+        }
+        return MIN_BLOCK;
+    }
+
+    /** The file opened for writes that bypass the page cache, or null where the file system does not allow that. */
+    private static FileChannel openDirect(Path file) {
+        try {
+            return FileChannel.open(file, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.info("The journal {} is written through the page cache: direct IO is not available ({})", file,
+                    e.toString());
+            return null;
         }
     }
 
@@ -259,6 +340,7 @@ public final class Journal implements Closeable {
     void start(LogForcer logForcer) {
         this.forcer = logForcer;
         checkpointer = Thread.ofPlatform().name("journal-checkpointer").daemon().start(this::runCheckpointer);
+        filler = Thread.ofPlatform().name("journal-filler").daemon().start(this::runFiller);
     }
 
     /** The bytes a journal entry for a log named {@code name} with a payload of {@code payload} bytes takes. */
@@ -268,7 +350,7 @@ public final class Journal implements Closeable {
 
     /** The largest payload journaled; larger batches are forced in their segment instead. */
     int maxPayload() {
-        return (int) Math.min(Integer.MAX_VALUE - 1024, capacity / 8);
+        return (int) Math.min(STAGING_BYTES / 4, capacity / 8);
     }
 
     /**
@@ -324,10 +406,20 @@ public final class Journal implements Closeable {
             if (closed) {
                 throw new IOException("the journal in " + dir + " is closed");
             }
-            long physical = head % capacity;
-            if (physical + size > capacity) {
-                head += capacity - physical;
-                physical = 0;
+            skipToStartIfAtEnd(size);
+            while (head + size > writtenBlock + STAGING_BYTES) {
+                // the staging ring is full: write it out (without the lock, which forces take after forceLock)
+                lock.unlock();
+                try {
+                    writeStaged();
+                } finally {
+                    lock.lock();
+                }
+                throwIfFailed();
+                if (closed) {
+                    throw new IOException("the journal in " + dir + " is closed");
+                }
+                skipToStartIfAtEnd(size);
             }
             header.putInt(size - 8).putInt(0).putLong(nextSeq).put(type).putLong(logId)
                     .putShort((short) name.length).put(name).flip();
@@ -335,18 +427,8 @@ public final class Journal implements Closeable {
             checksum.update(header.duplicate().position(8));
             checksum.update(payload.duplicate());
             header.putInt(4, (int) checksum.getValue());
-            ByteBuffer[] parts = {header, payload.duplicate()};
-            long at = physical;
-            long end = physical + size;
-            try {
-                while (at < end) {
-                    channel.position(at);
-                    at += channel.write(parts);
-                }
-            } catch (IOException e) {
-                fail(e);
-                throw e;
-            }
+            stage(head, header);
+            stage(head + header.remaining(), payload.duplicate());
             nextSeq++;
             head += size;
             if (head - checkpointPosition > checkpointBytes()) {
@@ -355,6 +437,150 @@ public final class Journal implements Closeable {
             return head;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Under lock: an entry of {@code size} that does not fit before the end of the file starts at its beginning. */
+    private void skipToStartIfAtEnd(int size) {
+        long physical = head % capacity;
+        if (physical + size > capacity) {
+            head += capacity - physical;
+        }
+    }
+
+    /** Under lock: copies {@code bytes} into the staging ring at the logical position {@code at}. */
+    private void stage(long at, ByteBuffer bytes) {
+        int from = bytes.position();
+        int remaining = bytes.remaining();
+        while (remaining > 0) {
+            int index = (int) (at % STAGING_BYTES);
+            int n = Math.min(remaining, STAGING_BYTES - index);
+            staging.put(index, bytes, from, n);
+            from += n;
+            at += n;
+            remaining -= n;
+        }
+    }
+
+    /**
+     * Writes the staged bytes up to the journal's end to the file, in whole blocks from the block that holds the first
+     * unwritten byte; returns the logical position written up to.
+     */
+    private long writeStaged() throws IOException {
+        forceLock.lock();
+        try {
+            throwIfFailed();
+            long end;
+            lock.lock();
+            try {
+                end = head;
+            } finally {
+                lock.unlock();
+            }
+            if (end <= written) {
+                return written;
+            }
+            long from = writtenBlock;
+            long to = (end + block - 1) / block * block;
+            try {
+                while (from < to) {
+                    int index = (int) (from % STAGING_BYTES);
+                    long filePosition = from % capacity;
+                    int n = (int) Math.min(to - from, Math.min(STAGING_BYTES - index, capacity - filePosition));
+                    awaitFiller(filePosition, filePosition + n);
+                    ByteBuffer chunk = staging.slice(index, n);
+                    while (chunk.hasRemaining()) {
+                        filePosition += writer.write(chunk, filePosition);
+                    }
+                    from += n;
+                }
+            } catch (IOException e) {
+                fail(e);
+                throw e;
+            }
+            written = end;
+            writtenBlock = end - end % block;
+            return end;
+        } finally {
+            forceLock.unlock();
+        }
+    }
+
+    /**
+     * Before the writer writes file bytes {@code [from, to)}: records them as the writer's, so the filler never
+     * zero-fills them, and waits while the filler is writing a chunk that overlaps them.
+     */
+    private void awaitFiller(long from, long to) throws InterruptedIOException {
+        fillLock.lock();
+        try {
+            writerEnd = Math.max(writerEnd, to);
+            while (filling >= 0 && filling < to && filling + FILL_CHUNK > from) {
+                fillDone.await();
+            }
+            if (prepared < capacity && prepared < writerEnd + FILL_AHEAD) {
+                fillWanted.signal();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for the journal filler");
+        } finally {
+            fillLock.unlock();
+        }
+    }
+
+    /**
+     * Zero-fills the file up to its capacity, in {@link #FILL_CHUNK} writes that stay at most {@link #FILL_AHEAD}
+     * ahead of the writer and never below what it wrote: an append to a file makes a force commit the file system's
+     * journal (new size, new blocks), an overwrite of written blocks does not. Runs once per file, in its first lap;
+     * a failed write (a full disk) only stops the filling, the writer then extends the file itself.
+     */
+    private void runFiller() {
+        ByteBuffer zeros = ByteBuffer.allocateDirect(FILL_CHUNK + block).alignedSlice(block).limit(FILL_CHUNK)
+                .slice();
+        while (true) {
+            long start;
+            int length;
+            fillLock.lock();
+            try {
+                while (!closed && !(writerEnd > 0 && prepared < capacity && prepared < writerEnd + FILL_AHEAD)) {
+                    fillWanted.await();
+                }
+                if (closed) {
+                    return;
+                }
+                start = Math.max(prepared, (writerEnd + block - 1) / block * block);
+                length = (int) Math.min(FILL_CHUNK, capacity - start);
+                if (length <= 0) {
+                    prepared = capacity;
+                    continue;
+                }
+                filling = start;
+            } catch (InterruptedException e) {
+                return;
+            } finally {
+                fillLock.unlock();
+            }
+            boolean filled = false;
+            try {
+                ByteBuffer chunk = zeros.duplicate().limit(length);
+                long position = start;
+                while (chunk.hasRemaining()) {
+                    position += writer.write(chunk, position);
+                }
+                filled = true;
+            } catch (IOException e) {
+                LOG.warn("Zero-filling the journal in {} failed; its first lap extends the file instead: {}", dir,
+                        e.toString());
+            } finally {
+                fillLock.lock();
+                try {
+                    prepared = filled ? start + length : capacity;
+                    filling = -1;
+                    fillDone.signalAll();
+                } finally {
+                    fillLock.unlock();
+                }
+            }
         }
     }
 
@@ -368,14 +594,7 @@ public final class Journal implements Closeable {
             if (forcedPosition >= position) {
                 return;
             }
-            throwIfFailed();
-            long end;
-            lock.lock();
-            try {
-                end = head;
-            } finally {
-                lock.unlock();
-            }
+            long end = writeStaged();
             try {
                 channel.force(false);
             } catch (IOException e) {
@@ -510,12 +729,24 @@ public final class Journal implements Closeable {
             } finally {
                 lock.unlock();
             }
-            if (checkpointer != null) {
-                try {
+            fillLock.lock();
+            try {
+                fillWanted.signalAll();
+            } finally {
+                fillLock.unlock();
+            }
+            try {
+                if (checkpointer != null) {
                     checkpointer.join();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
                 }
+                if (filler != null) {
+                    filler.join();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (writer != channel) {
+                writer.close();
             }
             channel.close();
         }

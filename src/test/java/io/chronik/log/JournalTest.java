@@ -12,13 +12,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Random;
 import java.util.function.LongUnaryOperator;
 import java.util.stream.Stream;
 import org.apache.kafka.common.record.internal.RecordBatch;
@@ -283,6 +286,111 @@ class JournalTest {
             assertEquals(0, stack.journal().usedBytes());
             await().atMost(WAIT).until(() -> log.durableEndOffset() == 25); // forced in its segment
         }
+    }
+
+    /** Records the entries a replay hands over (payloads copied). */
+    private static final class Recorder implements Journal.ReplayHandler {
+        final List<String> entries = new ArrayList<>();
+
+        @Override
+        public void apply(Journal.Entry entry) {
+            byte[] payload = new byte[entry.payload().remaining()];
+            entry.payload().duplicate().get(payload);
+            entries.add(entry.logName() + ":" + new String(payload, StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void finish() {}
+    }
+
+    /** Appends an entry for log {@code name} with {@code payload} and forces the journal past it. */
+    private static void appendForced(Journal journal, String name, String payload) throws IOException {
+        long end = append(journal, name, payload);
+        journal.forceUpTo(end);
+    }
+
+    private static long append(Journal journal, String name, String payload) throws IOException {
+        byte[] logName = name.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer bytes = ByteBuffer.wrap(payload.getBytes(StandardCharsets.UTF_8));
+        int size = Journal.entrySize(logName, bytes.remaining());
+        assertTrue(journal.reserve(size));
+        return journal.append(Journal.APPEND, 1, logName, bytes, size);
+    }
+
+    /** A copy of a journal directory as a crash right now leaves it (the file was forced). */
+    private Path copyOf(Path dir) throws IOException {
+        Path copy = tmp.resolve("copy-" + System.nanoTime());
+        Files.createDirectories(copy);
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.toList()) {
+                Files.copy(file, copy.resolve(file.getFileName()));
+            }
+        }
+        return copy;
+    }
+
+    @ParameterizedTest(name = "direct IO {0}")
+    @ValueSource(booleans = {true, false})
+    void theFileOfAnEarlierRunIsReusedWithoutReplayingItsEntries(boolean direct) throws Exception {
+        Path dir = tmp.resolve("journal");
+        try (Journal journal = Journal.open(dir, CAPACITY, new Recorder(), direct)) {
+            for (int i = 0; i < 5; i++) {
+                appendForced(journal, "old-" + i, "x".repeat(5000));
+            }
+        }
+        long sizeBefore = Files.size(dir.resolve(Journal.FILE));
+        assertTrue(sizeBefore >= 25_000, "the entries were written: " + sizeBefore);
+        Path crashed;
+        try (Journal journal = Journal.open(dir, CAPACITY, new Recorder(), direct)) {
+            assertTrue(Files.size(dir.resolve(Journal.FILE)) >= sizeBefore, "the file is kept");
+            appendForced(journal, "new-0", "y".repeat(5000)); // ends exactly where old-1 begins
+            crashed = copyOf(dir);
+        }
+        var replayed = new Recorder();
+        Journal.open(crashed, CAPACITY, replayed, direct).close();
+        // old-1, the entry after the new one in the file, is intact but has a smaller sequence number: replay stops
+        assertEquals(List.of("new-0:" + "y".repeat(5000)), replayed.entries);
+    }
+
+    @ParameterizedTest(name = "direct IO {0}")
+    @ValueSource(booleans = {true, false})
+    void entriesBeyondTheStagingRingAreWrittenOutByTheAppender(boolean direct) throws Exception {
+        Path dir = tmp.resolve("journal");
+        List<String> expected = new ArrayList<>();
+        Path crashed;
+        long capacity = 4 * Journal.MIN_CAPACITY;
+        try (Journal journal = Journal.open(dir, capacity, new Recorder(), direct)) {
+            var random = new Random(7);
+            long end = 0;
+            // 1.5 times the staging ring, without a force: the appenders write the staged bytes out themselves
+            for (int i = 0; end < Journal.STAGING_BYTES * 3L / 2; i++) {
+                char[] payload = new char[1000 + random.nextInt(300_000)];
+                Arrays.fill(payload, (char) ('a' + i % 26));
+                String text = i + new String(payload);
+                end = append(journal, "log-" + i, text);
+                expected.add("log-" + i + ":" + text);
+            }
+            journal.forceUpTo(end);
+            crashed = copyOf(dir);
+        }
+        var replayed = new Recorder();
+        Journal.open(crashed, capacity, replayed, direct).close();
+        assertEquals(expected, replayed.entries);
+    }
+
+    @Test
+    void theFileIsZeroFilledAheadOfTheWritesOnlyUpToItsCapacity() throws Exception {
+        Path dir = tmp.resolve("data").resolve(Journal.DIRECTORY);
+        try (var stack = new Stack(tmp.resolve("data"))) {
+            assertEquals(0, Files.size(dir.resolve(Journal.FILE)), "nothing is written before the first entry");
+            appendDurably(stack.open("t-0", LogConfig.DEFAULT), batch(5, 1000, 100));
+            // the filler runs ahead of the writes, so later forces overwrite blocks that exist
+            await().atMost(WAIT).until(() -> Files.size(dir.resolve(Journal.FILE)) >= Math.min(CAPACITY, 8 << 20));
+        }
+        Files.write(dir.resolve(Journal.FILE), new byte[1024], StandardOpenOption.APPEND); // as a larger ring leaves it
+        Files.write(dir.resolve(Journal.FILE), new byte[(int) CAPACITY], StandardOpenOption.APPEND);
+        new Stack(tmp.resolve("data")).close();
+        assertEquals(CAPACITY, Files.size(dir.resolve(Journal.FILE)), "a file larger than the ring is cut to it");
     }
 
     @Test

@@ -137,9 +137,8 @@ public record ServerConfig(
      *                                   Kafka: zero-filling makes each fsync cheaper but costs as much CPU as it saves
      *                                   on the reference machine (docs/durability.md)
      * @param journalBytes               capacity of the shared write-ahead journal that makes {@code flush.messages=1}
-     *                                   appends durable with one force for all partitions; 0 (the default) switches
-     *                                   it off: every partition forces its own segment (docs/durability.md says when
-     *                                   the journal pays off)
+     *                                   appends durable with one force for all partitions (256 MiB by default); 0
+     *                                   switches it off: every partition forces its own segment (docs/durability.md)
      */
     public record LogDefaults(
             int segmentBytes,
@@ -154,7 +153,7 @@ public record ServerConfig(
             boolean preallocate,
             long journalBytes) {
 
-        public static final long DEFAULT_JOURNAL_BYTES = 0;
+        public static final long DEFAULT_JOURNAL_BYTES = 256L << 20;
         public static final LogDefaults DEFAULT = new LogDefaults(
                 1 << 30, 7L * 24 * 3600 * 1000, 7L * 24 * 3600 * 1000, -1, 1, Long.MAX_VALUE, 1048588, 300_000,
                 15_000, false, DEFAULT_JOURNAL_BYTES);

@@ -279,10 +279,10 @@ class ServerConfigLoaderTest {
     }
 
     @Test
-    void journalBytesDefaultsToOffAndIsZeroOrAtLeastSixteenMib() throws IOException {
-        assertEquals(0, load(toml("[log]\nsegment_ms = 60000\n")).logDefaults().journalBytes());
-        assertEquals(268_435_456,
-                load(toml("[log]\njournal_bytes = 268435456\n")).logDefaults().journalBytes());
+    void journalBytesDefaultsTo256MibAndIsZeroOrAtLeastSixteenMib() throws IOException {
+        assertEquals(268_435_456, load(toml("[log]\nsegment_ms = 60000\n")).logDefaults().journalBytes());
+        assertEquals(0, load(toml("[log]\njournal_bytes = 0\n")).logDefaults().journalBytes());
+        assertEquals(33_554_432, load(toml("[log]\njournal_bytes = 33554432\n")).logDefaults().journalBytes());
         Path file = toml("[log]\njournal_bytes = 1000\n");
         assertTrue(failure(file).contains("log.journal_bytes = 1000 must be 0 (no journal) or at least 16777216"),
                 failure(file));

@@ -167,8 +167,8 @@ public final class Journal implements Closeable {
 
     /**
      * Opens (creating if absent) the journal in {@code dir}: hands every entry after the last checkpoint to
-     * {@code replay}, in order, then starts empty (the file truncated) with {@code capacity} bytes (which may differ
-     * from the last run's).
+     * {@code replay}, in order, then starts empty (at file position 0, with sequence numbers above any in the file)
+     * with {@code capacity} bytes (which may differ from the last run's).
      * The new checkpoint is written only after {@link ReplayHandler#finish} made the replayed entries durable.
      */
     public static Journal open(Path dir, long capacity, ReplayHandler replay) throws IOException {
@@ -188,15 +188,23 @@ public final class Journal implements Closeable {
         FileChannel writer = channel;
         try {
             long seq = 0;
+            long previousCapacity = 0;
             Optional<Checkpoint> checkpoint = readCheckpoint(dir);
             if (checkpoint.isPresent()) {
                 Checkpoint last = checkpoint.get();
                 seq = replay(channel, last.position(), last.seq(), last.capacity(), replay, dir);
+                previousCapacity = last.capacity();
             }
             replay.finish();
             int block = blockSize(file);
             long ring = capacity - capacity % block;
-            // The file is kept: its entries, older than seq, end any later replay; its blocks are overwritten in place.
+            // The file is kept and its blocks overwritten in place. The replay stopped at the first entry that was not
+            // valid; intact entries after it (never acknowledged: a torn write before them) may still be in the file,
+            // numbered from seq on. Skipping more numbers than the file can hold entries makes them all older than
+            // this run's first entry, so no later replay can mistake one of them for an entry of this run.
+            if (channel.size() > 0) {
+                seq += Math.max(ring, Math.max(previousCapacity, channel.size())) / HEADER_SIZE + 1;
+            }
             writeCheckpoint(dir, new Checkpoint(0, seq, ring));
             if (channel.size() > ring) {
                 channel.truncate(ring);
@@ -205,6 +213,8 @@ public final class Journal implements Closeable {
                 writer = openDirect(file);
             }
             long size = channel.size();
+            LOG.info("Journal {}: {} MiB ring, written {}", file, ring >> 20,
+                    writer != null && writer != channel ? "with direct IO" : "through the page cache");
             return new Journal(dir, channel, writer == null ? channel : writer, block, ring, seq, size - size % block);
         } catch (IOException | RuntimeException e) {
             if (writer != null && writer != channel) {

@@ -352,6 +352,31 @@ class JournalTest {
         assertEquals(List.of("new-0:" + "y".repeat(5000)), replayed.entries);
     }
 
+    @Test
+    void intactEntriesAfterATornOneAreNeverReplayedInALaterRun() throws Exception {
+        Path dir = tmp.resolve("journal");
+        Path crashed;
+        try (Journal journal = Journal.open(dir, CAPACITY, new Recorder())) {
+            for (int i = 0; i < 5; i++) {
+                appendForced(journal, "old-" + i, "x".repeat(5000)); // entries of 5032 bytes
+            }
+            crashed = copyOf(dir);
+        }
+        try (var channel = FileChannel.open(crashed.resolve(Journal.FILE), StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.wrap(new byte[] {'!'}), 5032 + 100); // old-1 torn; old-2..4 intact after it
+        }
+        var first = new Recorder();
+        Path again;
+        try (Journal journal = Journal.open(crashed, CAPACITY, first)) {
+            assertEquals(List.of("old-0:" + "x".repeat(5000)), first.entries);
+            appendForced(journal, "new-0", "y".repeat(5000 + 5032)); // ends exactly where old-2 begins
+            again = copyOf(crashed);
+        }
+        var second = new Recorder();
+        Journal.open(again, CAPACITY, second).close();
+        assertEquals(List.of("new-0:" + "y".repeat(5000 + 5032)), second.entries);
+    }
+
     @ParameterizedTest(name = "direct IO {0}")
     @ValueSource(booleans = {true, false})
     void entriesBeyondTheStagingRingAreWrittenOutByTheAppender(boolean direct) throws Exception {

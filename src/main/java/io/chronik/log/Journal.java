@@ -553,6 +553,9 @@ public final class Journal implements Closeable {
             fillLock.lock();
             try {
                 while (!closed && !(writerEnd > 0 && prepared < capacity && prepared < writerEnd + FILL_AHEAD)) {
+                    if (prepared >= capacity) {
+                        return; // the whole file is written: nothing left to fill, in this run or later ones
+                    }
                     fillWanted.await();
                 }
                 if (closed) {

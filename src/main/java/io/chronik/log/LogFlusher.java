@@ -1,6 +1,7 @@
 package io.chronik.log;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -8,7 +9,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +42,7 @@ public final class LogFlusher implements AutoCloseable {
     public static final Duration DEFAULT_FLUSH_CHECK_INTERVAL = Duration.ofMillis(100);
     private static final Logger LOG = LoggerFactory.getLogger(LogFlusher.class);
     private static final long POLL_MILLIS = 100;
+    private static final int CHECKPOINT_FORCE_THREADS = 4;
 
     private final BlockingQueue<PartitionLog> dirty = new LinkedBlockingQueue<>();
     private final Set<PartitionLog> logs = ConcurrentHashMap.newKeySet();
@@ -48,6 +53,8 @@ public final class LogFlusher implements AutoCloseable {
     /** The shared journal of the logs in {@link #journalLogsDir}, or null. */
     private final Journal journal;
     private final Path journalLogsDir;
+    /** Forces the journaled logs' segments at a checkpoint, several at once (null without a journal). */
+    private final ExecutorService checkpointForces;
     private volatile boolean closed;
 
     public LogFlusher(int threads) {
@@ -85,6 +92,8 @@ public final class LogFlusher implements AutoCloseable {
         }
         this.journal = journal;
         this.journalLogsDir = logsDir == null ? null : logsDir.toAbsolutePath().normalize();
+        this.checkpointForces = journal == null ? null : Executors.newFixedThreadPool(CHECKPOINT_FORCE_THREADS,
+                Thread.ofPlatform().name("journal-checkpoint-force-", 0).daemon().factory());
         if (journal != null) {
             journal.start(this::forceJournaledLogs);
         }
@@ -98,10 +107,35 @@ public final class LogFlusher implements AutoCloseable {
         return journal;
     }
 
-    /** The journal checkpoint's work: forces every open log that took journal entries since the last one. */
+    /**
+     * The journal checkpoint's work: forces every open log that took journal entries since the last one, up to
+     * {@link #CHECKPOINT_FORCE_THREADS} at a time. Concurrent forces share the file system's journal commit and the
+     * device's cache flush, so the journal's own forces, which wait behind them in the device, wait for one flush
+     * instead of one per log (measured: three 20 ms stalls in a row per checkpoint before).
+     */
     private void forceJournaledLogs() throws IOException {
+        List<Future<?>> forces = new ArrayList<>();
         for (PartitionLog log : logs) {
-            log.forceForJournalCheckpoint();
+            forces.add(checkpointForces.submit(() -> {
+                log.forceForJournalCheckpoint();
+                return null;
+            }));
+        }
+        IOException failure = null;
+        for (Future<?> force : forces) {
+            try {
+                force.get();
+            } catch (ExecutionException e) {
+                if (failure == null) {
+                    failure = e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted during a journal checkpoint");
+            }
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 
@@ -196,6 +230,7 @@ public final class LogFlusher implements AutoCloseable {
             } catch (IOException e) {
                 LOG.warn("Closing the journal failed; the next start replays it: {}", e.toString());
             }
+            checkpointForces.shutdown();
         }
     }
 }

@@ -7,9 +7,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import com.sun.nio.file.ExtendedOpenOption;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -89,6 +89,11 @@ public final class Journal implements Closeable {
     /** The filler zero-fills the file in writes of this size, at most {@link #FILL_AHEAD} ahead of the writes. */
     private static final int FILL_CHUNK = 1 << 20;
     private static final long FILL_AHEAD = 8L << 20;
+    /**
+     * {@code com.sun.nio.file.ExtendedOpenOption.DIRECT} ({@code O_DIRECT}), looked up at run time: it lives in the
+     * JDK's {@code jdk.unsupported} module, which javac warns about; null where the JDK does not have it.
+     */
+    private static final OpenOption DIRECT = directOption();
     private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
 
     /** An entry read back during recovery; {@code payload} is only valid during the handler call. */
@@ -237,10 +242,27 @@ public final class Journal implements Closeable {
         return MIN_BLOCK;
     }
 
+    private static OpenOption directOption() {
+        try {
+            for (Object option : Class.forName("com.sun.nio.file.ExtendedOpenOption").getEnumConstants()) {
+                if (((Enum<?>) option).name().equals("DIRECT")) {
+                    return (OpenOption) option;
+                }
+            }
+        } catch (ClassNotFoundException | RuntimeException e) {
+            // no direct IO: written through the page cache
+        }
+        return null;
+    }
+
     /** The file opened for writes that bypass the page cache, or null where the file system does not allow that. */
     private static FileChannel openDirect(Path file) {
+        if (DIRECT == null) {
+            LOG.info("The journal {} is written through the page cache: this JDK has no direct IO option", file);
+            return null;
+        }
         try {
-            return FileChannel.open(file, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
+            return FileChannel.open(file, StandardOpenOption.WRITE, DIRECT);
         } catch (IOException | UnsupportedOperationException e) {
             LOG.info("The journal {} is written through the page cache: direct IO is not available ({})", file,
                     e.toString());

@@ -8,10 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/**
- * The log is the lowest layer: it imports only the JDK (including {@code com.sun.nio.file}, the JDK's extended file
- * open options, for the journal's direct IO), slf4j and itself.
- */
+/** The log is the lowest layer: it imports only the JDK, slf4j and itself. */
 class LogPackageDependencyTest {
 
     @Test
@@ -26,8 +23,8 @@ class LogPackageDependencyTest {
                         continue;
                     }
                     String target = trimmed.replace("import static ", "").replace("import ", "");
-                    boolean allowed = target.startsWith("java.") || target.startsWith("com.sun.nio.file.")
-                            || target.startsWith("org.slf4j.") || target.startsWith("io.chronik.log.");
+                    boolean allowed = target.startsWith("java.") || target.startsWith("org.slf4j.")
+                            || target.startsWith("io.chronik.log.");
                     if (!allowed) {
                         violations.add(file.getFileName() + ": " + trimmed);
                     }

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +51,8 @@ public final class ChronikTestCluster implements AutoCloseable {
     }
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    /** Starts of a whole cluster tried before giving up, when a node could not bind a port chosen for it. */
+    private static final int START_ATTEMPTS = 3;
     /** The CLI's line once the node serves Kafka (after its registration was committed by a Raft quorum). */
     private static final String STARTED = "started: Kafka listening on";
 
@@ -72,19 +75,37 @@ public final class ChronikTestCluster implements AutoCloseable {
     /** Like {@link #start(Path, int, RaftOptions)}, with {@code topLevelToml} added to every node's top-level keys. */
     public static ChronikTestCluster start(Path dir, int size, RaftOptions raft, String topLevelToml)
             throws IOException {
-        var cluster = new ChronikTestCluster(dir);
-        try {
-            cluster.configure(size, raft, topLevelToml);
-            for (int id : cluster.nodes.keySet()) {
-                cluster.launch(id);
+        for (int attempt = 1; ; attempt++) {
+            var cluster = new ChronikTestCluster(dir);
+            try {
+                cluster.configure(size, raft, topLevelToml);
+                for (int id : cluster.nodes.keySet()) {
+                    cluster.launch(id);
+                }
+                for (int id : cluster.nodes.keySet()) {
+                    cluster.awaitServing(id);
+                }
+                return cluster;
+            } catch (IOException | RuntimeException e) {
+                cluster.close();
+                // A port freePort() chose can be taken (as the source port of some other connection on the machine)
+                // before the node binds it: start the whole cluster again, in an empty directory, on new ports.
+                if (attempt < START_ATTEMPTS && String.valueOf(e.getMessage()).contains("Address already in use")) {
+                    deleteContents(dir); // close() killed the nodes and waited for them
+                    continue;
+                }
+                throw e;
             }
-            for (int id : cluster.nodes.keySet()) {
-                cluster.awaitServing(id);
+        }
+    }
+
+    private static void deleteContents(Path dir) throws IOException {
+        try (var files = Files.walk(dir)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                if (!file.equals(dir)) {
+                    Files.delete(file);
+                }
             }
-            return cluster;
-        } catch (IOException | RuntimeException e) {
-            cluster.close();
-            throw e;
         }
     }
 

@@ -419,6 +419,30 @@ class JournalTest {
     }
 
     @Test
+    void aCheckpointWhoseSegmentForceFailsKeepsTheJournalsEntries() throws Exception {
+        try (var stack = new Stack(tmp.resolve("data"))) {
+            PartitionLog broken = stack.open("t-0", LogConfig.DEFAULT);
+            PartitionLog healthy = stack.open("t-1", LogConfig.DEFAULT);
+            appendDurably(broken, batch(5, 1000, 100));
+            appendDurably(healthy, batch(5, 2000, 100));
+            Journal journal = stack.journal();
+            long used = journal.usedBytes();
+            // closing a segment's channel (as an interrupt during file IO would) makes its force fail
+            broken.read(0, 1 << 20, Long.MAX_VALUE, true).channel().close();
+            assertThrows(IOException.class, journal::checkpoint);
+            assertEquals(used, journal.usedBytes(), "the entries stay in the journal until their segments are forced");
+            stack.logs.remove(broken);
+            try {
+                broken.close();
+            } catch (IOException expected) {
+                // its segment cannot be forced
+            }
+            journal.checkpoint();
+            assertEquals(0, journal.usedBytes(), "without the broken log the checkpoint completes");
+        }
+    }
+
+    @Test
     void aLogOutsideTheJournalsDirectoryForcesItsOwnSegments() throws Exception {
         try (var stack = new Stack(tmp.resolve("data"))) {
             PartitionLog log = PartitionLog.open(tmp.resolve("elsewhere").resolve("t-0"), LogConfig.DEFAULT,

@@ -138,10 +138,11 @@ public final class Journal implements Closeable {
     /** Under lock: the logical position of the last checkpoint. */
     private long checkpointPosition;
     private volatile long forcedPosition;
-    /** Under forceLock: the logical position up to which the staged bytes are in the file. */
-    private long written;
-    /** {@code written} rounded down to a block: staging bytes from here on may still be needed. */
-    private volatile long writtenBlock;
+    /**
+     * Written under forceLock: the logical position up to which the staged bytes are in the file. Appenders read it:
+     * staging bytes from its block on may still be needed.
+     */
+    private volatile long written;
     /** Coordinates the filler with the writes: it never zero-fills where the writer has written. */
     private final ReentrantLock fillLock = new ReentrantLock();
     private final Condition fillWanted = fillLock.newCondition();
@@ -439,7 +440,7 @@ public final class Journal implements Closeable {
                 throw new IOException("the journal in " + dir + " is closed");
             }
             skipToStartIfAtEnd(size);
-            while (head + size > writtenBlock + STAGING_BYTES) {
+            while (head + size > blockStart(written) + STAGING_BYTES) {
                 // the staging ring is full: write it out (without the lock, which forces take after forceLock)
                 lock.unlock();
                 try {
@@ -512,8 +513,8 @@ public final class Journal implements Closeable {
             if (end <= written) {
                 return written;
             }
-            long from = writtenBlock;
-            long to = (end + block - 1) / block * block;
+            long from = blockStart(written);
+            long to = blockStart(end + block - 1);
             try {
                 while (from < to) {
                     int index = (int) (from % STAGING_BYTES);
@@ -531,11 +532,15 @@ public final class Journal implements Closeable {
                 throw e;
             }
             written = end;
-            writtenBlock = end - end % block;
             return end;
         } finally {
             forceLock.unlock();
         }
+    }
+
+    /** The start of the block that holds {@code position}. */
+    private long blockStart(long position) {
+        return position - position % block;
     }
 
     /**
@@ -583,7 +588,7 @@ public final class Journal implements Closeable {
                 if (closed) {
                     return;
                 }
-                start = Math.max(prepared, (writerEnd + block - 1) / block * block);
+                start = Math.max(prepared, blockStart(writerEnd + block - 1));
                 length = (int) Math.min(FILL_CHUNK, capacity - start);
                 if (length <= 0) {
                     prepared = capacity;

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.chronik.testing.TestFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -19,7 +20,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.function.LongUnaryOperator;
@@ -177,11 +177,7 @@ class JournalTest {
             crashed = crashCopy(data, size -> 0);
         }
         Path dir = crashed.resolve("logs").resolve("t-0");
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(file);
-            }
-        }
+        TestFiles.deleteTree(dir);
         try (var flusher = new LogFlusher(1)) {
             PartitionLog.open(dir, LogConfig.DEFAULT, flusher).close(); // a new, empty log with a new id
         }

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,20 +90,10 @@ public final class ChronikTestCluster implements AutoCloseable {
                 // A port freePort() chose can be taken (as the source port of some other connection on the machine)
                 // before the node binds it: start the whole cluster again, in an empty directory, on new ports.
                 if (attempt < START_ATTEMPTS && String.valueOf(e.getMessage()).contains("Address already in use")) {
-                    deleteContents(dir); // close() killed the nodes and waited for them
+                    TestFiles.deleteTree(dir); // close() killed the nodes and waited for them; configure() recreates it
                     continue;
                 }
                 throw e;
-            }
-        }
-    }
-
-    private static void deleteContents(Path dir) throws IOException {
-        try (var files = Files.walk(dir)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                if (!file.equals(dir)) {
-                    Files.delete(file);
-                }
             }
         }
     }
